@@ -1,0 +1,151 @@
+# pesq: build, test, install. GNU make.
+#
+#   make                 build every program in cmd/ into bin/
+#   make check           build and run all tests through prove
+#   make check SANITIZE=1  the same under ASan + UBSan (into bin-san/)
+#   make install PREFIX=/usr/local DESTDIR=
+#   make deps            install the Debian packages pesq needs (as root)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+bindir = $(PREFIX)/bin
+datadir = $(PREFIX)/share/pesq
+mandir = $(PREFIX)/share/man
+
+ifeq ($(SANITIZE),1)
+O := bin-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+else
+O := bin
+SANFLAGS :=
+endif
+
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+LLVM_CONFIG ?= $(shell command -v llvm-config-14 2>/dev/null || \
+	echo /usr/lib/llvm-14/bin/llvm-config)
+LLVM_PREFIX := $(shell $(LLVM_CONFIG) --prefix 2>/dev/null || \
+	echo /usr/lib/llvm-14)
+
+GIT2_CFLAGS := $(shell $(PKG_CONFIG) --cflags libgit2 2>/dev/null)
+GIT2_LIBS := $(shell $(PKG_CONFIG) --libs libgit2 2>/dev/null || echo -lgit2)
+CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
+CURL_LIBS := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+CLANG_CFLAGS := -I$(LLVM_PREFIX)/include
+CLANG_LIBS := -L$(LLVM_PREFIX)/lib -lclang -Wl,-rpath,$(LLVM_PREFIX)/lib
+
+ALL_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Werror -D_GNU_SOURCE \
+	-Ilib $(GIT2_CFLAGS) $(CURL_CFLAGS) $(CLANG_CFLAGS) \
+	$(SANFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+# What each program links besides lib/ and libc: libclang only in
+# pesq-deps, libcurl only in pesq-llm.
+LIBS_pesq-fold =
+LIBS_pesq-hot =
+LIBS_pesq-deps = $(CLANG_LIBS) $(GIT2_LIBS)
+LIBS_pesq-prompt = $(GIT2_LIBS)
+LIBS_pesq-llm = $(CURL_LIBS) $(GIT2_LIBS)
+LIBS_pesq-apply = $(GIT2_LIBS)
+LIBS_pesq-bench = $(GIT2_LIBS)
+# unit tests and test helpers
+LIBS_TEST = $(GIT2_LIBS)
+
+CMDS := $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
+PROGS := $(addprefix $(O)/,$(CMDS))
+LIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*.c))
+UNITS := $(patsubst %.c,$(O)/%,$(wildcard t/unit/*.c))
+HELPERS := $(patsubst %.c,$(O)/%,$(wildcard t/helper/*.c))
+SCRIPTS := $(wildcard scripts/*)
+MANS := $(patsubst man/%.scd,$(O)/man/%,$(wildcard man/*.scd))
+
+# Debian packages for building, testing and running pesq.
+DEBIAN_PACKAGES = build-essential pkg-config git perl man-db \
+	libgit2-dev libcurl4-openssl-dev libclang-dev llvm-14 \
+	libjsmn-dev jq scdoc linux-perf bubblewrap \
+	clang libclang-rt-14-dev libxml2-utils
+
+PROVE ?= prove
+PROVE_FLAGS ?= -j2
+
+.PHONY: all check unit man install uninstall clean deps fuzz
+.SUFFIXES:
+
+all: $(PROGS)
+
+$(O)/%.o: %.c | $(O)/.dirs
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libpesq.a: $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/pesq-%: $(O)/cmd/pesq-%.o $(O)/libpesq.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libpesq.a $(LIBS_pesq-$*) -lm
+
+$(O)/t/unit/%: $(O)/t/unit/%.o $(O)/libpesq.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libpesq.a $(LIBS_TEST) -lm
+
+$(O)/t/helper/%: $(O)/t/helper/%.o $(O)/libpesq.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libpesq.a $(LIBS_TEST) -lm
+
+$(O)/.dirs:
+	mkdir -p $(O)/lib $(O)/cmd $(O)/t/unit $(O)/t/helper $(O)/man
+	touch $@
+
+man: $(MANS)
+$(O)/man/%: man/%.scd | $(O)/.dirs
+	scdoc <$< >$@.tmp && mv $@.tmp $@
+
+unit: $(UNITS)
+
+# The tests find programs in $(O), helpers in $(O)/t/helper, scripts in
+# scripts/ (see t/test-lib.sh).
+check: all $(UNITS) $(HELPERS) $(MANS)
+	cd t && PESQ_BUILD='$(CURDIR)/$(O)' PESQ_SANITIZE='$(SANITIZE)' \
+		$(PROVE) $(PROVE_FLAGS) ./t[0-9]*.sh $(addprefix '$(CURDIR)'/,$(UNITS))
+
+install: all $(MANS)
+	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(datadir)' \
+		'$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(mandir)/man5' \
+		'$(DESTDIR)$(mandir)/man7'
+	install -m 755 $(PROGS) '$(DESTDIR)$(bindir)'
+	set -e; for s in $(SCRIPTS); do \
+		case $$s in scripts/git-*) \
+			install -m 755 $$s '$(DESTDIR)$(bindir)';; \
+		*) if [ -x $$s ]; then m=755; else m=644; fi; \
+			install -m $$m $$s '$(DESTDIR)$(datadir)';; \
+		esac; done
+	install -m 644 pesq.mk '$(DESTDIR)$(datadir)'
+	set -e; for m in $(MANS); do \
+		s=$${m##*.}; install -m 644 $$m '$(DESTDIR)$(mandir)/man'$$s; \
+	done
+
+uninstall:
+	rm -f $(addprefix '$(DESTDIR)$(bindir)'/,$(CMDS))
+	set -e; for s in $(SCRIPTS); do \
+		case $$s in scripts/git-*) rm -f '$(DESTDIR)$(bindir)'/$${s#scripts/};; \
+		*) rm -f '$(DESTDIR)$(datadir)'/$${s#scripts/};; esac; done
+	rm -f '$(DESTDIR)$(datadir)/pesq.mk'
+	-rmdir '$(DESTDIR)$(datadir)'
+	set -e; for m in $(MANS); do \
+		b=$${m##*/}; rm -f '$(DESTDIR)$(mandir)'/man$${b##*.}/$$b; done
+
+clean:
+	rm -rf bin bin-san t/trash t/perf/out
+
+deps:
+	@sh .ci/deps $(DEBIAN_PACKAGES)
+
+# libFuzzer on the JSON-lines reader: make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+fuzz: | $(O)/.dirs
+	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 \
+		-fsanitize=fuzzer,address,undefined -o $(O)/fuzz-jsonl \
+		t/perf/fuzz-jsonl.c lib/jsonl.c lib/sbuf.c lib/xalloc.c -lm
+	mkdir -p $(O)/fuzz-corpus
+	$(O)/fuzz-jsonl -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-print_final_stats=1 $(O)/fuzz-corpus
+
+-include $(wildcard $(O)/*/*.d $(O)/t/*/*.d)
