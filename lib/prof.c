@@ -1,0 +1,663 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "prof.h"
+#include "xalloc.h"
+
+#define ARENA_CHUNK (64 * 1024)
+#define READ_BLOCK (1024 * 1024)
+
+/* A hash for frame names, eight bytes at a time. */
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
+	uint64_t v;
+
+	while (n >= 8) {
+		memcpy(&v, s, 8);
+		h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+		s += 8;
+		n -= 8;
+	}
+	if (n) {
+		v = 0;
+		memcpy(&v, s, n);
+		h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+	}
+	h ^= h >> 29;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 32;
+	return h;
+}
+
+static uint32_t
+hash_pair(uint32_t a, uint32_t b)
+{
+	uint64_t h = (uint64_t)a << 32 | b;
+
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return (uint32_t)h;
+}
+
+void
+prof_init(struct prof *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->fnmap = (struct hmap)HMAP_INIT;
+	sbuf_init(&p->prev, 0);
+	p->fmask = p->nmask = p->emask = 1023;
+	p->ftab = xcalloc(p->fmask + 1, sizeof(*p->ftab));
+	p->fhash = xcalloc(p->fmask + 1, sizeof(*p->fhash));
+	p->ntab = xcalloc(p->nmask + 1, sizeof(*p->ntab));
+	p->etab = xcalloc(p->emask + 1, sizeof(*p->etab));
+	/* node 0: the root above every stack */
+	XGROW(p->node, 1, p->nodecap);
+	memset(&p->node[0], 0, sizeof(p->node[0]));
+	p->node[0].parent = p->node[0].fn = p->node[0].edge = PROF_NONE;
+	p->nnode = 1;
+}
+
+void
+prof_release(struct prof *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nchunks; i++)
+		free(p->chunks[i]);
+	free(p->chunks);
+	free(p->frame);
+	free(p->fn);
+	free(p->edge);
+	free(p->node);
+	free(p->ftab);
+	free(p->fhash);
+	free(p->ntab);
+	free(p->etab);
+	free(p->path);
+	hmap_free(&p->fnmap, NULL);
+	sbuf_release(&p->prev);
+	memset(p, 0, sizeof(*p));
+}
+
+static const char *
+arena_dup(struct prof *p, const char *s, size_t n)
+{
+	char *d;
+
+	if (n + 1 > p->arena_left) {
+		size_t sz = n + 1 > ARENA_CHUNK ? n + 1 : ARENA_CHUNK;
+
+		XGROW(p->chunks, p->nchunks + 1, p->chunkcap);
+		p->arena = p->chunks[p->nchunks++] = xmalloc(sz);
+		p->arena_left = sz;
+	}
+	d = p->arena;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	p->arena += n + 1;
+	p->arena_left -= n + 1;
+	return d;
+}
+
+/* Double an id table of mask+1 slots, rehashing with hashof(id). */
+static uint32_t *
+table_grow(uint32_t *tab, size_t *mask, uint32_t (*hashof)(void *, uint32_t),
+	   void *arg)
+{
+	size_t newmask = *mask * 2 + 1, i, j;
+	uint32_t *t = xcalloc(newmask + 1, sizeof(*t));
+
+	for (i = 0; i <= *mask; i++) {
+		if (!tab[i])
+			continue;
+		j = hashof(arg, tab[i] - 1) & newmask;
+		while (t[j])
+			j = (j + 1) & newmask;
+		t[j] = tab[i];
+	}
+	free(tab);
+	*mask = newmask;
+	return t;
+}
+
+static uint32_t
+edge_hash(void *arg, uint32_t id)
+{
+	struct prof *p = arg;
+
+	return hash_pair(p->edge[id].from, p->edge[id].to);
+}
+
+static int
+is_annotation(const char *s, size_t n)
+{
+	return n >= 4 && s[n - 4] == '_' && s[n - 3] == '[' &&
+	       (s[n - 2] == 'k' || s[n - 2] == 'j' || s[n - 2] == 'i') &&
+	       s[n - 1] == ']';
+}
+
+static uint32_t
+fn_intern(struct prof *p, const char *s, size_t n)
+{
+	int added;
+	void **slot = hmap_put(&p->fnmap, s, n, &added);
+	struct prof_fn *f;
+
+	if (!added)
+		return (uint32_t)((uintptr_t)*slot - 1);
+	XGROW(p->fn, (size_t)p->nfn + 1, p->fncap);
+	f = &p->fn[p->nfn];
+	memset(f, 0, sizeof(*f));
+	f->name = arena_dup(p, s, n);
+	f->len = (uint32_t)n;
+	*slot = (void *)(uintptr_t)(p->nfn + 1);
+	return p->nfn++;
+}
+
+static uint32_t
+frame_intern(struct prof *p, const char *s, size_t n)
+{
+	uint32_t h = (uint32_t)hash_bytes(s, n), id;
+	size_t i = h & p->fmask, j, k;
+	struct prof_frame *fr;
+	struct prof_fn *f;
+	size_t fnlen = n;
+
+	for (; p->ftab[i]; i = (i + 1) & p->fmask) {
+		if (p->fhash[i] != h)
+			continue;
+		fr = &p->frame[p->ftab[i] - 1];
+		if (fr->len == n && !memcmp(fr->name, s, n))
+			return fr->fn;
+	}
+	if ((size_t)(p->nframe + 1) * 2 > p->fmask + 1) {
+		size_t newmask = p->fmask * 2 + 1;
+		uint32_t *t = xcalloc(newmask + 1, sizeof(*t));
+		uint32_t *th = xcalloc(newmask + 1, sizeof(*th));
+
+		for (k = 0; k <= p->fmask; k++) {
+			if (!p->ftab[k])
+				continue;
+			j = p->fhash[k] & newmask;
+			while (t[j])
+				j = (j + 1) & newmask;
+			t[j] = p->ftab[k];
+			th[j] = p->fhash[k];
+		}
+		free(p->ftab);
+		free(p->fhash);
+		p->ftab = t;
+		p->fhash = th;
+		p->fmask = newmask;
+		for (i = h & p->fmask; p->ftab[i]; i = (i + 1) & p->fmask)
+			;
+	}
+	if (is_annotation(s, n))
+		fnlen = n - 4;
+	XGROW(p->frame, (size_t)p->nframe + 1, p->framecap);
+	id = p->nframe++;
+	fr = &p->frame[id];
+	fr->name = arena_dup(p, s, n);
+	fr->len = (uint32_t)n;
+	fr->hash = h;
+	fr->fn = fn_intern(p, s, fnlen);
+	p->ftab[i] = id + 1;
+	p->fhash[i] = h;
+	f = &p->fn[fr->fn];
+	if (fnlen != n)
+		f->annotated = 1;
+	if (!(fnlen != n && s[n - 2] == 'k'))
+		f->plain = 1;
+	return fr->fn;
+}
+
+static uint32_t
+edge_get(struct prof *p, uint32_t from, uint32_t to)
+{
+	size_t i;
+	uint32_t id;
+
+	for (i = hash_pair(from, to) & p->emask; p->etab[i];
+	     i = (i + 1) & p->emask) {
+		struct prof_edge *e = &p->edge[p->etab[i] - 1];
+
+		if (e->from == from && e->to == to)
+			return p->etab[i] - 1;
+	}
+	if ((size_t)(p->nedge + 1) * 2 > p->emask + 1) {
+		p->etab = table_grow(p->etab, &p->emask, edge_hash, p);
+		for (i = hash_pair(from, to) & p->emask; p->etab[i];
+		     i = (i + 1) & p->emask)
+			;
+	}
+	XGROW(p->edge, (size_t)p->nedge + 1, p->edgecap);
+	id = p->nedge++;
+	p->edge[id].from = from;
+	p->edge[id].to = to;
+	p->edge[id].inpath = 0;
+	p->edge[id].count = 0;
+	p->etab[i] = id + 1;
+	return id;
+}
+
+const struct prof_edge *
+prof_edge_get(const struct prof *p, uint32_t from, uint32_t to)
+{
+	size_t i;
+
+	for (i = hash_pair(from, to) & p->emask; p->etab[i];
+	     i = (i + 1) & p->emask) {
+		const struct prof_edge *e = &p->edge[p->etab[i] - 1];
+
+		if (e->from == from && e->to == to)
+			return e;
+	}
+	return NULL;
+}
+
+static void
+ntab_grow(struct prof *p)
+{
+	size_t newmask = p->nmask * 2 + 1, i, j;
+	uint64_t *t = xcalloc(newmask + 1, sizeof(*t));
+
+	for (i = 0; i <= p->nmask; i++) {
+		if (!p->ntab[i])
+			continue;
+		j = (p->ntab[i] >> 32) & newmask;
+		while (t[j])
+			j = (j + 1) & newmask;
+		t[j] = p->ntab[i];
+	}
+	free(p->ntab);
+	p->ntab = t;
+	p->nmask = newmask;
+}
+
+/*
+ * The child of parent for fn, made when new; when fresh (parent was made
+ * for this very line) it has no children and the lookup is skipped. The
+ * current path gives a new node its flags.
+ */
+static uint32_t
+node_get(struct prof *p, uint32_t parent, uint32_t fn, int fresh)
+{
+	uint32_t h = hash_pair(parent, fn), id;
+	size_t i = h & p->nmask;
+	struct prof_node *n;
+	uint64_t s;
+
+	if (!fresh) {
+		for (; (s = p->ntab[i]); i = (i + 1) & p->nmask) {
+			if ((uint32_t)(s >> 32) != h)
+				continue;
+			n = &p->node[(uint32_t)s - 1];
+			if (n->parent == parent && n->fn == fn)
+				return (uint32_t)s - 1;
+		}
+	}
+	if ((size_t)(p->nnode + 1) * 2 > p->nmask + 1)
+		ntab_grow(p);
+	for (i = h & p->nmask; p->ntab[i]; i = (i + 1) & p->nmask)
+		;
+	if (p->nnode == PROF_NONE - 1)
+		abort();	/* 4 billion distinct frames on stacks */
+	XGROW(p->node, (size_t)p->nnode + 1, p->nodecap);
+	id = p->nnode++;
+	n = &p->node[id];
+	n->parent = parent;
+	n->fn = fn;
+	n->w = 0;
+	n->flags = p->fn[fn].inpath ? 0 : PROF_FIRST_FN;
+	n->edge = PROF_NONE;
+	if (parent) {
+		n->edge = edge_get(p, p->node[parent].fn, fn);
+		if (!p->edge[n->edge].inpath)
+			n->flags |= PROF_FIRST_EDGE;
+	}
+	p->ntab[i] = (uint64_t)h << 32 | (id + 1);
+	return id;
+}
+
+static void
+path_pop(struct prof *p)
+{
+	struct prof_path *e = &p->path[--p->depth];
+
+	p->fn[e->fn].inpath--;
+	if (e->edge != PROF_NONE)
+		p->edge[e->edge].inpath--;
+}
+
+/* Length of the common prefix of a and b, a word at a time. */
+static size_t
+common_prefix(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+	uint64_t x, y;
+
+	while (i + 8 <= n) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+		i += 8;
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+static int
+parse_count(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+prof_add_line(struct prof *p, const char *s, size_t n, const char **why)
+{
+	const char *sp, *semi;
+	size_t len, L, start, a, b, i;
+	uint32_t fresh = p->nnode;	/* nodes from here on are this line's */
+	uint64_t count;
+	struct prof_path *top;
+
+	if (n && s[n - 1] == '\r')
+		n--;
+	for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t'); i++)
+		;
+	if (i == n)
+		return 0;
+	sp = memrchr(s, ' ', n);
+	if (!sp) {
+		*why = "no count after the stack";
+		return -1;
+	}
+	if (parse_count(sp + 1, n - (size_t)(sp + 1 - s), &count) < 0) {
+		*why = "count is not a non-negative integer";
+		return -1;
+	}
+	len = (size_t)(sp - s);
+	if (!len) {
+		*why = "empty stack";
+		return -1;
+	}
+
+	/* keep the frames shared with the previous line */
+	L = common_prefix(s, p->prev.buf, len < p->prev.len ? len : p->prev.len);
+	while (p->depth && p->path[p->depth - 1].first_end >= L)
+		path_pop(p);
+	start = 0;
+	if (p->depth) {
+		semi = memrchr(s, ';', L);
+		start = (size_t)(semi - s) + 1;
+	}
+	/* check the new frames before changing anything */
+	if (s[start] == ';' || s[len - 1] == ';' ||
+	    memmem(s + start, len - start, ";;", 2)) {
+		*why = "empty frame";
+		while (p->depth)
+			path_pop(p);
+		sbuf_reset(&p->prev);
+		return -1;
+	}
+	for (a = start; a < len; a = b + 1) {
+		const char *e = memchr(s + a, ';', len - a);
+		uint32_t fn, parent, node;
+
+		b = e ? (size_t)(e - s) : len;
+		fn = frame_intern(p, s + a, b - a);
+		if (p->depth && p->path[p->depth - 1].fn == fn)
+			continue;
+		parent = p->depth ? p->path[p->depth - 1].node : 0;
+		node = node_get(p, parent, fn, parent >= fresh);
+		XGROW(p->path, p->depth + 1, p->pathcap);
+		top = &p->path[p->depth++];
+		top->fn = fn;
+		top->node = node;
+		top->edge = p->node[node].edge;
+		top->first_end = b;
+		p->fn[fn].inpath++;
+		if (top->edge != PROF_NONE)
+			p->edge[top->edge].inpath++;
+		if (parent)
+			p->fn[fn].nonroot = 1;
+	}
+	top = &p->path[p->depth - 1];
+	p->node[top->node].w += count;
+	p->fn[top->fn].self += count;
+	p->all += count;
+	p->nlines++;
+	sbuf_reset(&p->prev);
+	sbuf_add(&p->prev, s, len);
+	return 1;
+}
+
+int
+prof_read_fd(struct prof *p, int fd,
+	     void (*bad)(void *arg, unsigned long lineno, const char *why),
+	     void *arg)
+{
+	size_t cap = READ_BLOCK, have = 0, pos, lim;
+	char *buf = xmalloc(cap);
+	unsigned long lineno = 0;
+	const char *why;
+	ssize_t r;
+	int eof = 0;
+
+	while (!eof) {
+		if (have == cap) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + have, cap - have);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return -1;
+		}
+		if (r == 0)
+			eof = 1;
+		have += (size_t)r;
+		pos = 0;
+		for (;;) {
+			char *nl = memchr(buf + pos, '\n', have - pos);
+
+			if (nl)
+				lim = (size_t)(nl - buf);
+			else if (eof && pos < have)
+				lim = have;
+			else
+				break;
+			lineno++;
+			if (prof_add_line(p, buf + pos, lim - pos, &why) < 0 &&
+			    bad)
+				bad(arg, lineno, why);
+			pos = lim + 1;
+		}
+		if (pos >= have)
+			have = 0;
+		else if (pos) {
+			memmove(buf, buf + pos, have - pos);
+			have -= pos;
+		}
+	}
+	free(buf);
+	return 0;
+}
+
+int
+prof_fncmp(const struct prof *p, uint32_t a, uint32_t b)
+{
+	const struct prof_fn *x = &p->fn[a], *y = &p->fn[b];
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->name, y->name, n);
+
+	if (c)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static size_t
+node_depth(const struct prof *p, uint32_t n)
+{
+	size_t d = 0;
+
+	for (; n; n = p->node[n].parent)
+		d++;
+	return d;
+}
+
+/* Compare the root-to-node paths of a and b function by function. */
+static int
+pathcmp(const struct prof *p, uint32_t a, uint32_t b)
+{
+	size_t da = node_depth(p, a), db = node_depth(p, b), d, i;
+	uint32_t *pa, *pb;
+	int c = 0;
+
+	pa = xcalloc(da + 1, sizeof(*pa));
+	pb = xcalloc(db + 1, sizeof(*pb));
+	for (i = da; i > 0; a = p->node[a].parent)
+		pa[--i] = a;
+	for (i = db; i > 0; b = p->node[b].parent)
+		pb[--i] = b;
+	d = da < db ? da : db;
+	for (i = 0; i < d && !c; i++)
+		c = prof_fncmp(p, p->node[pa[i]].fn, p->node[pb[i]].fn);
+	if (!c)
+		c = da < db ? -1 : da > db;
+	free(pa);
+	free(pb);
+	return c;
+}
+
+void
+prof_finish(struct prof *p)
+{
+	uint32_t i;
+
+	if (p->finished)
+		return;
+	p->finished = 1;
+	/* children are made after their parents */
+	for (i = p->nnode - 1; i > 0; i--)
+		p->node[p->node[i].parent].w += p->node[i].w;
+	for (i = 1; i < p->nnode; i++) {
+		struct prof_node *n = &p->node[i];
+		struct prof_fn *f = &p->fn[n->fn];
+
+		if (n->flags & PROF_FIRST_EDGE)
+			p->edge[n->edge].count += n->w;
+		if (!(n->flags & PROF_FIRST_FN))
+			continue;
+		f->total += n->w;
+		if (!f->best || n->w > p->node[f->best].w ||
+		    (n->w == p->node[f->best].w && pathcmp(p, i, f->best) < 0))
+			f->best = i;
+	}
+}
+
+uint32_t
+prof_lookup(const struct prof *p, const char *name, size_t len)
+{
+	void *v = hmap_get(&p->fnmap, name, len);
+
+	return v ? (uint32_t)((uintptr_t)v - 1) : PROF_NONE;
+}
+
+size_t
+prof_chain(const struct prof *p, uint32_t fn, uint32_t **out, size_t *cap)
+{
+	uint32_t n = p->fn[fn].best;
+	size_t d, i;
+
+	if (!n || !p->node[n].w)
+		return 0;
+	d = node_depth(p, n);
+	XGROW(*out, d, *cap);
+	for (i = d; i > 0; n = p->node[n].parent)
+		(*out)[--i] = p->node[n].fn;
+	return d;
+}
+
+static const struct prof *cmp_prof;
+
+static int
+linkcmp(const void *va, const void *vb)
+{
+	const struct prof_link *a = va, *b = vb;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return prof_fncmp(cmp_prof, a->fn, b->fn);
+}
+
+size_t
+prof_links(const struct prof *p, uint32_t fn, int dir, struct prof_link **out,
+	   size_t *cap)
+{
+	size_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < p->nedge; i++) {
+		const struct prof_edge *e = &p->edge[i];
+
+		if (!e->count || (dir ? e->from : e->to) != fn)
+			continue;
+		XGROW(*out, n + 1, *cap);
+		(*out)[n].fn = dir ? e->to : e->from;
+		(*out)[n].count = e->count;
+		n++;
+	}
+	cmp_prof = p;
+	if (n > 1)
+		qsort(*out, n, sizeof(**out), linkcmp);
+	return n;
+}
+
+static int
+strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t
+prof_frames(const struct prof *p, uint32_t fn, const char ***out, size_t *cap)
+{
+	size_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < p->nframe; i++) {
+		if (p->frame[i].fn != fn)
+			continue;
+		XGROW(*out, n + 1, *cap);
+		(*out)[n++] = p->frame[i].name;
+	}
+	if (n > 1)
+		qsort(*out, n, sizeof(**out), strpcmp);
+	return n;
+}
