@@ -62,6 +62,7 @@ prof_init(struct prof *p)
 	XGROW(p->node, 1, p->nodecap);
 	memset(&p->node[0], 0, sizeof(p->node[0]));
 	p->node[0].parent = p->node[0].fn = p->node[0].edge = PROF_NONE;
+	p->node[0].child = p->node[0].sibling = 0;
 	p->nnode = 1;
 }
 
@@ -282,48 +283,93 @@ ntab_grow(struct prof *p)
 	p->nmask = newmask;
 }
 
+static void
+ntab_put(struct prof *p, uint32_t id)
+{
+	uint32_t h = hash_pair(p->node[id].parent, p->node[id].fn);
+	size_t i;
+
+	if ((p->nwide + 1) * 2 > p->nmask + 1)
+		ntab_grow(p);
+	for (i = h & p->nmask; p->ntab[i]; i = (i + 1) & p->nmask)
+		;
+	p->ntab[i] = (uint64_t)h << 32 | (id + 1);
+	p->nwide++;
+}
+
+static uint32_t
+ntab_get(const struct prof *p, uint32_t parent, uint32_t fn)
+{
+	uint32_t h = hash_pair(parent, fn);
+	size_t i;
+	uint64_t s;
+
+	for (i = h & p->nmask; (s = p->ntab[i]); i = (i + 1) & p->nmask) {
+		const struct prof_node *n = &p->node[(uint32_t)s - 1];
+
+		if ((uint32_t)(s >> 32) == h && n->parent == parent &&
+		    n->fn == fn)
+			return (uint32_t)s - 1;
+	}
+	return 0;
+}
+
+/* Children a node keeps in its list before they go to the hash table. */
+#define NARROW 8
+
 /*
- * The child of parent for fn, made when new; when fresh (parent was made
- * for this very line) it has no children and the lookup is skipped. The
- * current path gives a new node its flags.
+ * The child of parent for fn, made when new. A node's children are a
+ * list, newest first, until there are more than NARROW of them; then
+ * they are put in a hash table. In sorted input the siblings are near
+ * in memory, which a hash table of all nodes is not. When fresh (parent
+ * was made for this very line) parent has no children. The current path
+ * gives a new node its flags.
  */
 static uint32_t
 node_get(struct prof *p, uint32_t parent, uint32_t fn, int fresh)
 {
-	uint32_t h = hash_pair(parent, fn), id;
-	size_t i = h & p->nmask;
-	struct prof_node *n;
-	uint64_t s;
+	struct prof_node *n, *par;
+	uint32_t id, c;
+	size_t nsib = 0;
 
-	if (!fresh) {
-		for (; (s = p->ntab[i]); i = (i + 1) & p->nmask) {
-			if ((uint32_t)(s >> 32) != h)
-				continue;
-			n = &p->node[(uint32_t)s - 1];
-			if (n->parent == parent && n->fn == fn)
-				return (uint32_t)s - 1;
+	if (fresh)
+		;
+	else if (p->node[parent].flags & PROF_WIDE) {
+		if ((id = ntab_get(p, parent, fn)))
+			return id;
+	} else {
+		for (c = p->node[parent].child; c; c = p->node[c].sibling) {
+			if (p->node[c].fn == fn)
+				return c;
+			nsib++;
 		}
 	}
-	if ((size_t)(p->nnode + 1) * 2 > p->nmask + 1)
-		ntab_grow(p);
-	for (i = h & p->nmask; p->ntab[i]; i = (i + 1) & p->nmask)
-		;
 	if (p->nnode == PROF_NONE - 1)
 		abort();	/* 4 billion distinct frames on stacks */
 	XGROW(p->node, (size_t)p->nnode + 1, p->nodecap);
 	id = p->nnode++;
 	n = &p->node[id];
+	par = &p->node[parent];
 	n->parent = parent;
 	n->fn = fn;
 	n->w = 0;
+	n->child = 0;
+	n->sibling = par->child;
+	par->child = id;
 	n->flags = p->fn[fn].inpath ? 0 : PROF_FIRST_FN;
 	n->edge = PROF_NONE;
 	if (parent) {
-		n->edge = edge_get(p, p->node[parent].fn, fn);
+		n->edge = edge_get(p, par->fn, fn);
 		if (!p->edge[n->edge].inpath)
 			n->flags |= PROF_FIRST_EDGE;
 	}
-	p->ntab[i] = (uint64_t)h << 32 | (id + 1);
+	if (par->flags & PROF_WIDE) {
+		ntab_put(p, id);
+	} else if (nsib + 1 > NARROW) {
+		par->flags |= PROF_WIDE;
+		for (c = par->child; c; c = p->node[c].sibling)
+			ntab_put(p, c);
+	}
 	return id;
 }
 
@@ -414,20 +460,15 @@ prof_add_line(struct prof *p, const char *s, size_t n, const char **why)
 		semi = memrchr(s, ';', L);
 		start = (size_t)(semi - s) + 1;
 	}
-	/* check the new frames before changing anything */
-	if (s[start] == ';' || s[len - 1] == ';' ||
-	    memmem(s + start, len - start, ";;", 2)) {
-		*why = "empty frame";
-		while (p->depth)
-			path_pop(p);
-		sbuf_reset(&p->prev);
-		return -1;
-	}
+	if (s[len - 1] == ';')
+		goto empty;
 	for (a = start; a < len; a = b + 1) {
 		const char *e = memchr(s + a, ';', len - a);
 		uint32_t fn, parent, node;
 
 		b = e ? (size_t)(e - s) : len;
+		if (a == b)
+			goto empty;
 		fn = frame_intern(p, s + a, b - a);
 		if (p->depth && p->path[p->depth - 1].fn == fn)
 			continue;
@@ -453,6 +494,17 @@ prof_add_line(struct prof *p, const char *s, size_t n, const char **why)
 	sbuf_reset(&p->prev);
 	sbuf_add(&p->prev, s, len);
 	return 1;
+
+empty:
+	/*
+	 * The nodes made for this line's frames so far keep a weight of 0,
+	 * which no result shows; start the next line from the root.
+	 */
+	*why = "empty frame";
+	while (p->depth)
+		path_pop(p);
+	sbuf_reset(&p->prev);
+	return -1;
 }
 
 int

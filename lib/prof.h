@@ -55,9 +55,11 @@ struct prof_edge {
 
 #define PROF_FIRST_FN 1u	/* first occurrence of fn on its path */
 #define PROF_FIRST_EDGE 2u	/* first occurrence of the edge into it */
+#define PROF_WIDE 4u		/* children are in the hash table */
 
 struct prof_node {
 	uint32_t parent, fn, edge, flags;
+	uint32_t child, sibling;	/* newest child, next older (0: none) */
 	uint64_t w;		/* stacks ending here; after finish: through */
 };
 
@@ -86,7 +88,8 @@ struct prof {
 
 	/* open-addressing tables of ids + 1 (0: empty) */
 	uint32_t *ftab, *etab;
-	uint64_t *ntab;		/* hash << 32 | id + 1 */
+	uint64_t *ntab;		/* children of wide nodes: hash << 32 | id + 1 */
+	size_t nwide;		/* nodes in ntab */
 	uint32_t *fhash;	/* hashes of ftab's slots */
 	size_t fmask, nmask, emask;
 	struct hmap fnmap;	/* function name -> id + 1 */

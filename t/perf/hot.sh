@@ -5,7 +5,8 @@
 #
 # Generates t/perf/out/hot-sorted.folded (sorted, as collapsers write
 # it) and t/perf/out/hot-shuffled.folded (the same lines in another
-# order), then runs bin/pesq-hot on each and prints MB/s and peak RSS.
+# order), then runs bin/pesq-hot -c on each and prints MB/s (by wall
+# time, and by CPU time, which a busy machine disturbs less) and peak RSS.
 # Not part of make check; needs awk, sort and GNU time (/usr/bin/time).
 set -e
 cd "$(dirname "$0")/../.."
@@ -42,9 +43,12 @@ do
 	in=$out/hot-$f.folded
 	bytes=$(wc -c <"$in")
 	lines=$(wc -l <"$in")
-	/usr/bin/time -f '%e %M' -o "$out/time" \
+	/usr/bin/time -f '%e %U %S %M' -o "$out/time" \
 		"$bin/pesq-hot" -c -n 10 "$in" >"$out/hot-$f.jsonl"
-	read -r secs rss <"$out/time"
-	awk -v f="$f" -v b="$bytes" -v l="$lines" -v s="$secs" -v r="$rss" \
-		'BEGIN { printf "pesq-hot %s: %d stacks, %.1f MB in %.2f s = %.0f MB/s, peak RSS %.1f MB\n", f, l, b / 1e6, s, (s > 0 ? b / 1e6 / s : 0), r / 1024 }'
+	read -r secs user sys rss <"$out/time"
+	awk -v f="$f" -v b="$bytes" -v l="$lines" -v s="$secs" -v u="$user" \
+		-v k="$sys" -v r="$rss" 'BEGIN {
+		c = u + k; mb = b / 1e6
+		printf "pesq-hot %s: %d stacks, %.1f MB: %.2f s wall = %.0f MB/s; %.2f s cpu (user+sys) = %.0f MB/s; peak RSS %.1f MB\n", f, l, mb, s, (s > 0 ? mb / s : 0), c, (c > 0 ? mb / c : 0), r / 1024
+	}'
 done
