@@ -535,13 +535,13 @@ prof_read_fd(struct prof *p, int fd,
 			eof = 1;
 		have += (size_t)r;
 		pos = 0;
-		for (;;) {
+		while (pos < have) {
 			char *nl = memchr(buf + pos, '\n', have - pos);
 
 			if (nl)
 				lim = (size_t)(nl - buf);
-			else if (eof && pos < have)
-				lim = have;
+			else if (eof)
+				lim = have;	/* a last line without newline */
 			else
 				break;
 			lineno++;
