@@ -377,18 +377,54 @@ struct diff_ent {
 	size_t len;
 	uint32_t b, a;		/* ids in before and after, or PROF_NONE */
 	double d;		/* change of the key's share */
+	int neg;		/* the exact change, for ties: */
+	uint64_t hi, lo;	/* |a_key * b_all - b_key * a_all| */
 };
+
+static void
+mul64(uint64_t x, uint64_t y, uint64_t *hi, uint64_t *lo)
+{
+	uint64_t xl = (uint32_t)x, xh = x >> 32, yl = (uint32_t)y, yh = y >> 32;
+	uint64_t ll = xl * yl, lh = xl * yh, hl = xh * yl, hh = xh * yh;
+	uint64_t mid = (ll >> 32) + (uint32_t)lh + (uint32_t)hl;
+
+	*lo = (mid << 32) | (uint32_t)ll;
+	*hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+/*
+ * The change of share as an exact fraction over a_all * b_all (shared by
+ * every entry), so that equal changes compare equal and go by name.
+ */
+static void
+exact_change(struct diff_ent *e, uint64_t ak, uint64_t aall, uint64_t bk,
+	     uint64_t ball)
+{
+	uint64_t ph, pl, qh, ql;
+
+	mul64(ak, ball ? ball : 1, &ph, &pl);
+	mul64(bk, aall ? aall : 1, &qh, &ql);
+	e->neg = ph < qh || (ph == qh && pl < ql);
+	if (e->neg) {
+		e->hi = qh - ph - (ql < pl);
+		e->lo = ql - pl;
+	} else {
+		e->hi = ph - qh - (pl < ql);
+		e->lo = pl - ql;
+	}
+}
 
 static int
 diffcmp(const void *va, const void *vb)
 {
 	const struct diff_ent *a = va, *b = vb;
-	double x = fabs(a->d), y = fabs(b->d);
 	size_t n = a->len < b->len ? a->len : b->len;
 	int c;
 
-	if (x != y)
-		return x > y ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi > b->hi ? -1 : 1;
+	if (a->lo != b->lo)
+		return a->lo > b->lo ? -1 : 1;
 	c = memcmp(a->name, b->name, n);
 	return c ? c : (a->len < b->len ? -1 : a->len > b->len);
 }
@@ -480,15 +516,19 @@ hot_write_diff(const struct prof *bp, const struct prof *ap,
 		d[n].b = fn;
 		n++;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		d[i].d = key_share(ap, d[i].a, o) - key_share(bp, d[i].b, o);
+		exact_change(&d[i], d[i].a == PROF_NONE ? 0 : key(ap, d[i].a, o),
+			     ap->all, d[i].b == PROF_NONE ? 0 : key(bp, d[i].b, o),
+			     bp->all);
+	}
 	if (n > 1)
 		qsort(d, n, sizeof(*d), diffcmp);
 	if (o->table)
 		sbuf_addf(out, "%4s  %6s  %6s  %7s  function\n", "rank",
 			  "before", "after", "change");
 	for (i = 0; i < n && i < o->top; i++) {
-		if (d[i].d == 0 || fabs(d[i].d) < o->min_share)
+		if ((!d[i].hi && !d[i].lo) || fabs(d[i].d) < o->min_share)
 			break;
 		diff_row(bp, ap, &d[i], i + 1, o, out);
 	}
