@@ -1,3 +1,7 @@
+/*
+ * lib/prof: folded stacks into a prefix tree of functions, read fast
+ * (prof-query.c holds what is computed from it afterwards).
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,11 +57,6 @@ prof_init(struct prof *p)
 	memset(p, 0, sizeof(*p));
 	p->fnmap = (struct hmap)HMAP_INIT;
 	sbuf_init(&p->prev, 0);
-	p->fmask = p->nmask = p->emask = 1023;
-	p->ftab = xcalloc(p->fmask + 1, sizeof(*p->ftab));
-	p->fhash = xcalloc(p->fmask + 1, sizeof(*p->fhash));
-	p->ntab = xcalloc(p->nmask + 1, sizeof(*p->ntab));
-	p->etab = xcalloc(p->emask + 1, sizeof(*p->etab));
 	/* node 0: the root above every stack */
 	XGROW(p->node, 1, p->nodecap);
 	memset(&p->node[0], 0, sizeof(p->node[0]));
@@ -78,10 +77,9 @@ prof_release(struct prof *p)
 	free(p->fn);
 	free(p->edge);
 	free(p->node);
-	free(p->ftab);
-	free(p->fhash);
-	free(p->ntab);
-	free(p->etab);
+	free(p->ftab.slot);
+	free(p->etab.slot);
+	free(p->ntab.slot);
 	free(p->path);
 	hmap_free(&p->fnmap, NULL);
 	sbuf_release(&p->prev);
@@ -108,33 +106,38 @@ arena_dup(struct prof *p, const char *s, size_t n)
 	return d;
 }
 
-/* Double an id table of mask+1 slots, rehashing with hashof(id). */
-static uint32_t *
-table_grow(uint32_t *tab, size_t *mask, uint32_t (*hashof)(void *, uint32_t),
-	   void *arg)
-{
-	size_t newmask = *mask * 2 + 1, i, j;
-	uint32_t *t = xcalloc(newmask + 1, sizeof(*t));
+/* First slot of t to look at for hash h, and the next one. */
+#define TAB_FIRST(t, h) ((size_t)(h) & (t)->mask)
+#define TAB_NEXT(t, i) (((i) + 1) & (t)->mask)
+#define TAB_ID(s) ((uint32_t)(s) - 1)
+#define TAB_HASH(s) ((uint32_t)((s) >> 32))
 
-	for (i = 0; i <= *mask; i++) {
-		if (!tab[i])
-			continue;
-		j = hashof(arg, tab[i] - 1) & newmask;
-		while (t[j])
-			j = (j + 1) & newmask;
-		t[j] = tab[i];
+/* Add id under hash h (not there yet), growing t to stay half empty. */
+static void
+tab_put(struct prof_tab *t, uint32_t h, uint32_t id)
+{
+	size_t i, j;
+
+	if ((t->n + 1) * 2 > t->mask + 1) {
+		size_t mask = t->mask ? t->mask * 2 + 1 : 1023;
+		uint64_t *s = xcalloc(mask + 1, sizeof(*s));
+
+		for (i = 0; t->mask && i <= t->mask; i++) {
+			if (!t->slot[i])
+				continue;
+			for (j = TAB_HASH(t->slot[i]) & mask; s[j];
+			     j = (j + 1) & mask)
+				;
+			s[j] = t->slot[i];
+		}
+		free(t->slot);
+		t->slot = s;
+		t->mask = mask;
 	}
-	free(tab);
-	*mask = newmask;
-	return t;
-}
-
-static uint32_t
-edge_hash(void *arg, uint32_t id)
-{
-	struct prof *p = arg;
-
-	return hash_pair(p->edge[id].from, p->edge[id].to);
+	for (i = TAB_FIRST(t, h); t->slot[i]; i = TAB_NEXT(t, i))
+		;
+	t->slot[i] = (uint64_t)h << 32 | ((uint64_t)id + 1);
+	t->n++;
 }
 
 static int
@@ -167,39 +170,16 @@ static uint32_t
 frame_intern(struct prof *p, const char *s, size_t n)
 {
 	uint32_t h = (uint32_t)hash_bytes(s, n), id;
-	size_t i = h & p->fmask, j, k;
 	struct prof_frame *fr;
 	struct prof_fn *f;
-	size_t fnlen = n;
+	size_t i, fnlen = n;
+	uint64_t v;
 
-	for (; p->ftab[i]; i = (i + 1) & p->fmask) {
-		if (p->fhash[i] != h)
-			continue;
-		fr = &p->frame[p->ftab[i] - 1];
-		if (fr->len == n && !memcmp(fr->name, s, n))
+	for (i = TAB_FIRST(&p->ftab, h); p->ftab.slot && (v = p->ftab.slot[i]);
+	     i = TAB_NEXT(&p->ftab, i)) {
+		fr = &p->frame[TAB_ID(v)];
+		if (TAB_HASH(v) == h && fr->len == n && !memcmp(fr->name, s, n))
 			return fr->fn;
-	}
-	if ((size_t)(p->nframe + 1) * 2 > p->fmask + 1) {
-		size_t newmask = p->fmask * 2 + 1;
-		uint32_t *t = xcalloc(newmask + 1, sizeof(*t));
-		uint32_t *th = xcalloc(newmask + 1, sizeof(*th));
-
-		for (k = 0; k <= p->fmask; k++) {
-			if (!p->ftab[k])
-				continue;
-			j = p->fhash[k] & newmask;
-			while (t[j])
-				j = (j + 1) & newmask;
-			t[j] = p->ftab[k];
-			th[j] = p->fhash[k];
-		}
-		free(p->ftab);
-		free(p->fhash);
-		p->ftab = t;
-		p->fhash = th;
-		p->fmask = newmask;
-		for (i = h & p->fmask; p->ftab[i]; i = (i + 1) & p->fmask)
-			;
 	}
 	if (is_annotation(s, n))
 		fnlen = n - 4;
@@ -208,10 +188,8 @@ frame_intern(struct prof *p, const char *s, size_t n)
 	fr = &p->frame[id];
 	fr->name = arena_dup(p, s, n);
 	fr->len = (uint32_t)n;
-	fr->hash = h;
 	fr->fn = fn_intern(p, s, fnlen);
-	p->ftab[i] = id + 1;
-	p->fhash[i] = h;
+	tab_put(&p->ftab, h, id);
 	f = &p->fn[fr->fn];
 	if (fnlen != n)
 		f->annotated = 1;
@@ -223,78 +201,36 @@ frame_intern(struct prof *p, const char *s, size_t n)
 static uint32_t
 edge_get(struct prof *p, uint32_t from, uint32_t to)
 {
-	size_t i;
+	const struct prof_edge *e = prof_edge_get(p, from, to);
 	uint32_t id;
 
-	for (i = hash_pair(from, to) & p->emask; p->etab[i];
-	     i = (i + 1) & p->emask) {
-		struct prof_edge *e = &p->edge[p->etab[i] - 1];
-
-		if (e->from == from && e->to == to)
-			return p->etab[i] - 1;
-	}
-	if ((size_t)(p->nedge + 1) * 2 > p->emask + 1) {
-		p->etab = table_grow(p->etab, &p->emask, edge_hash, p);
-		for (i = hash_pair(from, to) & p->emask; p->etab[i];
-		     i = (i + 1) & p->emask)
-			;
-	}
+	if (e)
+		return (uint32_t)(e - p->edge);
 	XGROW(p->edge, (size_t)p->nedge + 1, p->edgecap);
 	id = p->nedge++;
 	p->edge[id].from = from;
 	p->edge[id].to = to;
 	p->edge[id].inpath = 0;
 	p->edge[id].count = 0;
-	p->etab[i] = id + 1;
+	tab_put(&p->etab, hash_pair(from, to), id);
 	return id;
 }
 
 const struct prof_edge *
 prof_edge_get(const struct prof *p, uint32_t from, uint32_t to)
 {
+	uint32_t h = hash_pair(from, to);
 	size_t i;
+	uint64_t v;
 
-	for (i = hash_pair(from, to) & p->emask; p->etab[i];
-	     i = (i + 1) & p->emask) {
-		const struct prof_edge *e = &p->edge[p->etab[i] - 1];
+	for (i = TAB_FIRST(&p->etab, h); p->etab.slot && (v = p->etab.slot[i]);
+	     i = TAB_NEXT(&p->etab, i)) {
+		const struct prof_edge *e = &p->edge[TAB_ID(v)];
 
-		if (e->from == from && e->to == to)
+		if (TAB_HASH(v) == h && e->from == from && e->to == to)
 			return e;
 	}
 	return NULL;
-}
-
-static void
-ntab_grow(struct prof *p)
-{
-	size_t newmask = p->nmask * 2 + 1, i, j;
-	uint64_t *t = xcalloc(newmask + 1, sizeof(*t));
-
-	for (i = 0; i <= p->nmask; i++) {
-		if (!p->ntab[i])
-			continue;
-		j = (p->ntab[i] >> 32) & newmask;
-		while (t[j])
-			j = (j + 1) & newmask;
-		t[j] = p->ntab[i];
-	}
-	free(p->ntab);
-	p->ntab = t;
-	p->nmask = newmask;
-}
-
-static void
-ntab_put(struct prof *p, uint32_t id)
-{
-	uint32_t h = hash_pair(p->node[id].parent, p->node[id].fn);
-	size_t i;
-
-	if ((p->nwide + 1) * 2 > p->nmask + 1)
-		ntab_grow(p);
-	for (i = h & p->nmask; p->ntab[i]; i = (i + 1) & p->nmask)
-		;
-	p->ntab[i] = (uint64_t)h << 32 | (id + 1);
-	p->nwide++;
 }
 
 static uint32_t
@@ -302,16 +238,22 @@ ntab_get(const struct prof *p, uint32_t parent, uint32_t fn)
 {
 	uint32_t h = hash_pair(parent, fn);
 	size_t i;
-	uint64_t s;
+	uint64_t v;
 
-	for (i = h & p->nmask; (s = p->ntab[i]); i = (i + 1) & p->nmask) {
-		const struct prof_node *n = &p->node[(uint32_t)s - 1];
+	for (i = TAB_FIRST(&p->ntab, h); (v = p->ntab.slot[i]);
+	     i = TAB_NEXT(&p->ntab, i)) {
+		const struct prof_node *n = &p->node[TAB_ID(v)];
 
-		if ((uint32_t)(s >> 32) == h && n->parent == parent &&
-		    n->fn == fn)
-			return (uint32_t)s - 1;
+		if (TAB_HASH(v) == h && n->parent == parent && n->fn == fn)
+			return TAB_ID(v);
 	}
 	return 0;
+}
+
+static void
+ntab_put(struct prof *p, uint32_t id)
+{
+	tab_put(&p->ntab, hash_pair(p->node[id].parent, p->node[id].fn), id);
 }
 
 /* Children a node keeps in its list before they go to the hash table. */
@@ -559,157 +501,4 @@ prof_read_fd(struct prof *p, int fd,
 	}
 	free(buf);
 	return 0;
-}
-
-int
-prof_fncmp(const struct prof *p, uint32_t a, uint32_t b)
-{
-	const struct prof_fn *x = &p->fn[a], *y = &p->fn[b];
-	size_t n = x->len < y->len ? x->len : y->len;
-	int c = memcmp(x->name, y->name, n);
-
-	if (c)
-		return c;
-	return x->len < y->len ? -1 : x->len > y->len;
-}
-
-static size_t
-node_depth(const struct prof *p, uint32_t n)
-{
-	size_t d = 0;
-
-	for (; n; n = p->node[n].parent)
-		d++;
-	return d;
-}
-
-/* Compare the root-to-node paths of a and b function by function. */
-static int
-pathcmp(const struct prof *p, uint32_t a, uint32_t b)
-{
-	size_t da = node_depth(p, a), db = node_depth(p, b), d, i;
-	uint32_t *pa, *pb;
-	int c = 0;
-
-	pa = xcalloc(da + 1, sizeof(*pa));
-	pb = xcalloc(db + 1, sizeof(*pb));
-	for (i = da; i > 0; a = p->node[a].parent)
-		pa[--i] = a;
-	for (i = db; i > 0; b = p->node[b].parent)
-		pb[--i] = b;
-	d = da < db ? da : db;
-	for (i = 0; i < d && !c; i++)
-		c = prof_fncmp(p, p->node[pa[i]].fn, p->node[pb[i]].fn);
-	if (!c)
-		c = da < db ? -1 : da > db;
-	free(pa);
-	free(pb);
-	return c;
-}
-
-void
-prof_finish(struct prof *p)
-{
-	uint32_t i;
-
-	if (p->finished)
-		return;
-	p->finished = 1;
-	/* children are made after their parents */
-	for (i = p->nnode - 1; i > 0; i--)
-		p->node[p->node[i].parent].w += p->node[i].w;
-	for (i = 1; i < p->nnode; i++) {
-		struct prof_node *n = &p->node[i];
-		struct prof_fn *f = &p->fn[n->fn];
-
-		if (n->flags & PROF_FIRST_EDGE)
-			p->edge[n->edge].count += n->w;
-		if (!(n->flags & PROF_FIRST_FN))
-			continue;
-		f->total += n->w;
-		if (!f->best || n->w > p->node[f->best].w ||
-		    (n->w == p->node[f->best].w && pathcmp(p, i, f->best) < 0))
-			f->best = i;
-	}
-}
-
-uint32_t
-prof_lookup(const struct prof *p, const char *name, size_t len)
-{
-	void *v = hmap_get(&p->fnmap, name, len);
-
-	return v ? (uint32_t)((uintptr_t)v - 1) : PROF_NONE;
-}
-
-size_t
-prof_chain(const struct prof *p, uint32_t fn, uint32_t **out, size_t *cap)
-{
-	uint32_t n = p->fn[fn].best;
-	size_t d, i;
-
-	if (!n || !p->node[n].w)
-		return 0;
-	d = node_depth(p, n);
-	XGROW(*out, d, *cap);
-	for (i = d; i > 0; n = p->node[n].parent)
-		(*out)[--i] = p->node[n].fn;
-	return d;
-}
-
-static const struct prof *cmp_prof;
-
-static int
-linkcmp(const void *va, const void *vb)
-{
-	const struct prof_link *a = va, *b = vb;
-
-	if (a->count != b->count)
-		return a->count > b->count ? -1 : 1;
-	return prof_fncmp(cmp_prof, a->fn, b->fn);
-}
-
-size_t
-prof_links(const struct prof *p, uint32_t fn, int dir, struct prof_link **out,
-	   size_t *cap)
-{
-	size_t n = 0;
-	uint32_t i;
-
-	for (i = 0; i < p->nedge; i++) {
-		const struct prof_edge *e = &p->edge[i];
-
-		if (!e->count || (dir ? e->from : e->to) != fn)
-			continue;
-		XGROW(*out, n + 1, *cap);
-		(*out)[n].fn = dir ? e->to : e->from;
-		(*out)[n].count = e->count;
-		n++;
-	}
-	cmp_prof = p;
-	if (n > 1)
-		qsort(*out, n, sizeof(**out), linkcmp);
-	return n;
-}
-
-static int
-strpcmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-size_t
-prof_frames(const struct prof *p, uint32_t fn, const char ***out, size_t *cap)
-{
-	size_t n = 0;
-	uint32_t i;
-
-	for (i = 0; i < p->nframe; i++) {
-		if (p->frame[i].fn != fn)
-			continue;
-		XGROW(*out, n + 1, *cap);
-		(*out)[n++] = p->frame[i].name;
-	}
-	if (n > 1)
-		qsort(*out, n, sizeof(**out), strpcmp);
-	return n;
 }

@@ -73,6 +73,12 @@ struct prof_path {
 	size_t first_end;	/* offset of the end of the run's first frame */
 };
 
+/* Open addressing: slots hold hash << 32 | (id + 1), 0 when empty. */
+struct prof_tab {
+	uint64_t *slot;
+	size_t mask, n;
+};
+
 struct prof {
 	uint64_t all;		/* sum of the counts of the valid lines */
 	uint64_t nlines;	/* valid stack lines */
@@ -86,12 +92,8 @@ struct prof {
 	struct prof_node *node;
 	uint32_t nnode, nodecap;
 
-	/* open-addressing tables of ids + 1 (0: empty) */
-	uint32_t *ftab, *etab;
-	uint64_t *ntab;		/* children of wide nodes: hash << 32 | id + 1 */
-	size_t nwide;		/* nodes in ntab */
-	uint32_t *fhash;	/* hashes of ftab's slots */
-	size_t fmask, nmask, emask;
+	/* frames by name, edges by ends, children of wide nodes */
+	struct prof_tab ftab, etab, ntab;
 	struct hmap fnmap;	/* function name -> id + 1 */
 
 	struct prof_path *path;	/* the previous line's stack */
