@@ -164,6 +164,21 @@ test_expect_success '--exclude and --only (POSIX extended, repeatable)' '
 	test_must_be_empty out
 '
 
+test_expect_success '-v says what was read, on stderr' '
+	pesq-hot -v -n 0 a.folded >out 2>err &&
+	test_must_be_empty out &&
+	echo "pesq-hot: input: 5 stacks, 100 samples, 6 frames, 6 functions, 8 nodes, 7 edges" >expect &&
+	test_cmp expect err &&
+	pesq-hot -v -n 0 -D a.folded a.folded >out 2>err &&
+	test_line_count = 2 err &&
+	test_grep "^pesq-hot: a.folded: 5 stacks" err
+'
+
+test_expect_success 'a write error is a system failure' '
+	test_expect_code 3 pesq-hot a.folded >/dev/full 2>err &&
+	test_grep "^pesq-hot: stdout" err
+'
+
 test_expect_success JQ 'the self counts add up to the input total' '
 	pesq-hot --all --top 100000 ann.folded a.folded sp rec.folded >out &&
 	jq -s "map(.hot.self) | add" out >sum &&
