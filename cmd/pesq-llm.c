@@ -13,8 +13,6 @@
 #include "llm.h"
 #include "llmcache.h"
 #include "llmconf.h"
-#include "proc.h"
-#include "reply.h"
 #include "xalloc.h"
 
 static const char usage_line[] =
@@ -25,20 +23,11 @@ static void
 usage(FILE *fp, int code)
 {
 	fputs(usage_line, fp);
-	fputs("  -p, --provider P         openai, anthropic, command or replay\n"
-	      "  -m, --model M            model name\n"
-	      "      --base-url URL       the provider's endpoint\n"
-	      "      --command CMD        command for the command provider\n"
-	      "  -t, --temperature T      sampling temperature (0.2)\n"
-	      "      --max-output-tokens N  limit on the reply's tokens\n"
-	      "  -n, --samples K          candidates per record (1)\n"
-	      "  -j, --jobs N             requests in flight (4)\n"
-	      "      --timeout S          seconds per request (300)\n"
-	      "      --retries N          retries on transient errors (3)\n"
-	      "      --fallback-model M   model to try when retries run out\n"
-	      "      --no-cache           neither read nor write the cache\n"
-	      "  -C DIR                   run as if started in DIR\n"
-	      "  -q, --quiet / -v, --verbose\n", fp);
+	fputs("  -p, --provider openai|anthropic|command|replay  -m, --model M\n"
+	      "  --base-url URL  --command CMD  -t, --temperature T (0.2)\n"
+	      "  --max-output-tokens N  -n, --samples K (1)  -j, --jobs N (4)\n"
+	      "  --timeout SECONDS (300)  --retries N (3)  --fallback-model M\n"
+	      "  --no-cache  -C DIR  -q, --quiet  -v, --verbose\n", fp);
 	exit(code);
 }
 
@@ -58,7 +47,6 @@ static struct llmcache *cache;
 static struct http_pool *pool;
 static struct job *head, **tail = &head;
 static int nqueued, verbose, quiet;
-static const char *const skip[] = { "llm", "candidate", NULL };
 
 static void
 scrub(struct sbuf *sb)
@@ -98,81 +86,25 @@ static void
 job_reply(struct job *j, struct llm_reply *r, int provider, int cached)
 {
 	struct jsonl_rec rec = JSONL_REC_INIT;
-	struct sbuf fn = SBUF_INIT, code = SBUF_INIT, sum = SBUF_INIT;
-	struct sbuf msg = SBUF_INIT;
-	const char *model = j->fallback ? conf.fallback : conf.model;
-	struct jw w;
+	struct llm_result res;
 
 	if (jsonl_parse(&rec, j->line, strlen(j->line), NULL, NULL) < 0)
 		abort();	/* it parsed before */
 	scrub(&r->text);
 	scrub(&r->refusal);
-	jsonl_path_str(&rec, "fn", &fn);
-	if (!strcmp(r->finish.buf, "length"))
-		sbuf_adds(&msg, "reply truncated at the output token limit");
-	else if (!strcmp(r->finish.buf, "refusal"))
-		sbuf_addf(&msg, "model refused: %s", r->refusal.len ?
-			  r->refusal.buf : "no reason given");
-	else if (!reply_code(r->text.buf, r->text.len, fn.buf, &code))
-		sbuf_addf(&msg, "reply has no code block defining '%s'",
-			  fn.buf);
-	jw_init(&w, &j->out);
-	jw_obj(&w);
-	jsonl_copy_except(&rec, &w, skip);
-	jw_key(&w, "llm");
-	jw_obj(&w);
-	jw_key(&w, "provider");
-	jw_str(&w, llm_provider_name(provider));
-	jw_key(&w, "model");
-	jw_str(&w, model);
-	jw_key(&w, "temperature");
-	jw_num(&w, conf.params.temperature);
-	jw_key(&w, "in_tokens");
-	jw_int(&w, r->in_tokens);
-	jw_key(&w, "out_tokens");
-	jw_int(&w, r->out_tokens);
-	jw_key(&w, "ms");
-	jw_int(&w, cached ? 0 : r->ms);
-	jw_key(&w, "cached");
-	jw_bool(&w, cached);
-	jw_key(&w, "reply");
-	jw_strn(&w, r->text.buf, r->text.len);
-	jw_key(&w, "sample");
-	jw_int(&w, j->sample);
-	if (llmconf_priced(&conf, j->fallback)) {
-		jw_key(&w, "cost");
-		jw_numg(&w, cached ? 0 : llmconf_cost(&conf, j->fallback,
-			r->in_tokens, r->out_tokens), 6);
-	}
-	jw_obj_end(&w);
-	if (msg.len) {
-		scrub(&msg);
-		jw_key(&w, "error");
-		jw_obj(&w);
-		jw_key(&w, "stage");
-		jw_str(&w, "llm");
-		jw_key(&w, "msg");
-		jw_strn(&w, msg.buf, msg.len);
-		jw_obj_end(&w);
-	} else {
-		reply_summary(r->text.buf, r->text.len, &sum);
-		jw_key(&w, "candidate");
-		jw_obj(&w);
-		jw_key(&w, "code");
-		jw_strn(&w, code.buf, code.len);
-		jw_key(&w, "summary");
-		jw_strn(&w, sum.buf, sum.len);
-		jw_obj_end(&w);
-	}
-	jw_obj_end(&w);
-	jw_release(&w);
-	sbuf_addc(&j->out, '\n');
+	res.provider = provider;
+	res.model = j->fallback ? conf.fallback : conf.model;
+	res.temperature = conf.params.temperature;
+	res.reply = r;
+	res.cached = cached;
+	res.sample = j->sample;
+	res.priced = llmconf_priced(&conf, j->fallback);
+	res.cost = cached ? 0 : llmconf_cost(&conf, j->fallback,
+					     r->in_tokens, r->out_tokens);
+	res.ms = cached ? 0 : r->ms;
+	llm_output(&j->out, &rec, &res);
 	j->done = 1;
 	jsonl_rec_release(&rec);
-	sbuf_release(&fn);
-	sbuf_release(&code);
-	sbuf_release(&sum);
-	sbuf_release(&msg);
 }
 
 /* Store a fresh reply; a cache that fails is worth a warning, no more. */
@@ -237,43 +169,23 @@ job_prepare(struct job *j, const struct jsonl_rec *rec, int msgs)
 static void
 run_command(struct job *j, const struct jsonl_rec *rec)
 {
-	struct proc_opt po = { 0 };
-	struct proc_res res;
 	struct llm_reply r = LLM_REPLY_INIT;
+	struct sbuf m = SBUF_INIT;
+	int ret;
 
-	po.cmd = conf.command;
-	po.in = j->canon.buf;
-	po.in_len = j->canon.len;
-	po.timeout = conf.timeout_ms / 1000.0;
-	po.out_max = 64 << 20;
-	po.err_max = 4096;
-	if (proc_run(&po, &res) < 0)
+	ret = llm_command(conf.command, j->canon.buf, j->canon.len,
+			  jsonl_path_int(rec, "prompt.est_tokens", 0),
+			  conf.timeout_ms, &r, &m);
+	if (ret < 0)
 		err(3, "cannot run '%s'", conf.command);
-	if (res.timed_out || res.exit_code) {
-		struct sbuf m = SBUF_INIT;
-
-		sbuf_rtrim(&res.err);
-		if (res.timed_out)
-			sbuf_addf(&m, "command timed out after %ld ms",
-				  conf.timeout_ms);
-		else
-			sbuf_addf(&m, "command exited with status %d%s%.*s",
-				  res.exit_code, res.err.len ? ": " : "",
-				  (int)strcspn(res.err.buf, "\n"), res.err.buf);
+	if (ret > 0) {
 		job_error(j, rec, m.buf);
-		sbuf_release(&m);
 	} else {
-		sbuf_add(&r.text, res.out.buf, res.out.len);
-		sbuf_adds(&r.finish, "stop");
-		r.in_tokens = jsonl_path_int(rec, "prompt.est_tokens",
-					     (long long)j->canon.len / 4);
-		r.out_tokens = (long long)(res.out.len + 3) / 4;
-		r.ms = (long long)(res.wall * 1000 + 0.5);
 		cache_put(j, &r);
 		job_reply(j, &r, LLM_COMMAND, 0);
 	}
 	llm_reply_release(&r);
-	proc_res_release(&res);
+	sbuf_release(&m);
 }
 
 static void
@@ -312,6 +224,7 @@ request_done(struct http_req *req)
 	jsonl_parse(&rec, j->line, strlen(j->line), NULL, NULL);
 	msgs = jsonl_path(&rec, "prompt.messages");
 	if (req->status == 200) {
+		sbuf_addf(&m, "http 200 from %s: ", conf.hostport);
 		if (llm_parse_response(conf.params.provider, req->resp.buf,
 				       req->resp.len, &r, &m) == 0) {
 			r.ms = req->ms;
@@ -319,10 +232,7 @@ request_done(struct http_req *req)
 			job_reply(j, &r, conf.params.provider, 0);
 			goto out;
 		}
-		sbuf_reset(&m);
-		sbuf_addf(&m, "http 200 from %s: ", conf.hostport);
-		llm_parse_response(conf.params.provider, req->resp.buf,
-				   req->resp.len, &r, &m);
+		sbuf_adds(&m, " (not retried)");
 	} else if (req->exhausted && conf.fallback && !j->fallback) {
 		if (verbose)
 			fprintf(stderr, "pesq-llm: retries exhausted, trying "
@@ -333,19 +243,10 @@ request_done(struct http_req *req)
 		if (!job_prepare(j, &rec, msgs))
 			start_request(j);
 		goto out;
-	} else if (req->status) {
-		sbuf_addf(&m, "http %ld from %s: ", req->status, conf.hostport);
-		llm_error_message(req->resp.buf, req->resp.len, &m);
-	} else if (req->timed_out) {
-		sbuf_addf(&m, "no reply from %s within %ld ms", conf.hostport,
-			  conf.timeout_ms);
 	} else {
-		sbuf_addf(&m, "%s: %s", conf.hostport, req->err.buf);
+		llm_http_error(&m, req, conf.hostport, conf.timeout_ms,
+			       conf.retries);
 	}
-	if (req->exhausted)
-		sbuf_addf(&m, " (%d retries exhausted)", conf.retries);
-	else if (req->status && req->status != 200)
-		sbuf_adds(&m, " (not retried)");
 	job_error(j, &rec, m.buf);
 out:
 	if (j->done)
@@ -453,31 +354,13 @@ run(FILE *fp, const char *name)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "provider", required_argument, NULL, 'p' },
-		{ "model", required_argument, NULL, 'm' },
-		{ "base-url", required_argument, NULL, 'B' },
-		{ "command", required_argument, NULL, 'c' },
-		{ "temperature", required_argument, NULL, 't' },
-		{ "max-output-tokens", required_argument, NULL, 'M' },
-		{ "samples", required_argument, NULL, 'n' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "retries", required_argument, NULL, 'R' },
-		{ "fallback-model", required_argument, NULL, 'F' },
-		{ "no-cache", no_argument, NULL, 'N' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct llmconf_opt o = { 0 };
 	struct http_opt ho = { 0 };
 	struct sbuf e = SBUF_INIT;
 	int c, ret = 0, i;
 
-	while ((c = getopt_long(argc, argv, "C:p:m:t:n:j:qvh", longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, LLMCONF_SHORTOPTS,
+				llmconf_longopts, NULL)) != -1) {
 		if (c == 'h')
 			usage(stdout, 0);
 		else if (c == 'q')

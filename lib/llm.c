@@ -1,7 +1,10 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "http.h"
 #include "llm.h"
+#include "proc.h"
+#include "reply.h"
 
 static const char *const names[LLM_NPROVIDERS] = {
 	"openai", "anthropic", "command", "replay",
@@ -302,4 +305,140 @@ llm_reply_from_json(struct llm_reply *r, const char *s, size_t len)
 out:
 	jsonl_rec_release(&rec);
 	return ret;
+}
+
+int
+llm_output(struct sbuf *out, const struct jsonl_rec *rec,
+	   const struct llm_result *res)
+{
+	static const char *const skip[] = { "llm", "candidate", NULL };
+	const struct llm_reply *r = res->reply;
+	struct sbuf fn = SBUF_INIT, code = SBUF_INIT, msg = SBUF_INIT;
+	struct jw w;
+	int failed;
+
+	jsonl_path_str(rec, "fn", &fn);
+	if (!strcmp(r->finish.buf, "length"))
+		sbuf_adds(&msg, "reply truncated at the output token limit");
+	else if (!strcmp(r->finish.buf, "refusal"))
+		sbuf_addf(&msg, "model refused: %s", r->refusal.len ?
+			  r->refusal.buf : "no reason given");
+	else if (!reply_code(r->text.buf, r->text.len, fn.buf, &code))
+		sbuf_addf(&msg, "reply has no code block defining '%s'",
+			  fn.buf);
+	failed = msg.len > 0;
+	jw_init(&w, out);
+	jw_obj(&w);
+	jsonl_copy_except(rec, &w, skip);
+	jw_key(&w, "llm");
+	jw_obj(&w);
+	jw_key(&w, "provider");
+	jw_str(&w, llm_provider_name(res->provider));
+	jw_key(&w, "model");
+	jw_str(&w, res->model);
+	jw_key(&w, "temperature");
+	jw_num(&w, res->temperature);
+	jw_key(&w, "in_tokens");
+	jw_int(&w, r->in_tokens);
+	jw_key(&w, "out_tokens");
+	jw_int(&w, r->out_tokens);
+	jw_key(&w, "ms");
+	jw_int(&w, res->ms);
+	jw_key(&w, "cached");
+	jw_bool(&w, res->cached);
+	jw_key(&w, "reply");
+	jw_strn(&w, r->text.buf, r->text.len);
+	jw_key(&w, "sample");
+	jw_int(&w, res->sample);
+	if (res->priced) {
+		jw_key(&w, "cost");
+		jw_numg(&w, res->cost, 6);
+	}
+	jw_obj_end(&w);
+	if (msg.len) {
+		jw_key(&w, "error");
+		jw_obj(&w);
+		jw_key(&w, "stage");
+		jw_str(&w, "llm");
+		jw_key(&w, "msg");
+		jw_strn(&w, msg.buf, msg.len);
+		jw_obj_end(&w);
+	} else {
+		struct sbuf sum = SBUF_INIT;
+
+		reply_summary(r->text.buf, r->text.len, &sum);
+		jw_key(&w, "candidate");
+		jw_obj(&w);
+		jw_key(&w, "code");
+		jw_strn(&w, code.buf, code.len);
+		jw_key(&w, "summary");
+		jw_strn(&w, sum.buf, sum.len);
+		jw_obj_end(&w);
+		sbuf_release(&sum);
+	}
+	jw_obj_end(&w);
+	jw_release(&w);
+	sbuf_addc(out, '\n');
+	sbuf_release(&fn);
+	sbuf_release(&code);
+	sbuf_release(&msg);
+	return failed;
+}
+
+int
+llm_command(const char *cmd, const char *req, size_t len,
+	    long long est_tokens, long timeout_ms, struct llm_reply *r,
+	    struct sbuf *err)
+{
+	struct proc_opt po = { 0 };
+	struct proc_res res;
+	int ret = 0;
+
+	reply_reset(r);
+	po.cmd = cmd;
+	po.in = req;
+	po.in_len = len;
+	po.timeout = timeout_ms / 1000.0;
+	po.out_max = (size_t)64 << 20;
+	po.err_max = 4096;
+	if (proc_run(&po, &res) < 0)
+		return -1;
+	if (res.timed_out) {
+		sbuf_addf(err, "command timed out after %ld ms", timeout_ms);
+		ret = 1;
+	} else if (res.exit_code) {
+		sbuf_addf(err, "command exited with status %d", res.exit_code);
+		if (res.err.len)
+			sbuf_addf(err, ": %.*s", (int)strcspn(res.err.buf, "\n"),
+				  res.err.buf);
+		ret = 1;
+	} else {
+		sbuf_add(&r->text, res.out.buf, res.out.len);
+		sbuf_adds(&r->finish, "stop");
+		r->in_tokens = est_tokens > 0 ? est_tokens :
+		    (long long)len / 4;
+		r->out_tokens = (long long)(res.out.len + 3) / 4;
+		r->ms = (long long)(res.wall * 1000 + 0.5);
+	}
+	proc_res_release(&res);
+	return ret;
+}
+
+void
+llm_http_error(struct sbuf *out, const struct http_req *req,
+	       const char *hostport, long timeout_ms, int retries)
+{
+	if (req->status) {
+		sbuf_addf(out, "http %ld from %s: ", req->status, hostport);
+		llm_error_message(req->resp.buf, req->resp.len, out);
+	} else if (req->timed_out) {
+		sbuf_addf(out, "no reply from %s within %ld ms", hostport,
+			  timeout_ms);
+	} else {
+		sbuf_addf(out, "%s: %s", hostport, req->err.buf);
+	}
+	if (req->exhausted)
+		sbuf_addf(out, " (%d retries exhausted)", retries);
+	else if (req->status)
+		sbuf_adds(out, " (not retried)");
 }

@@ -1,6 +1,8 @@
 #ifndef PESQ_LLM_H
 #define PESQ_LLM_H
 
+#include <stddef.h>
+
 #include "jsonl.h"
 #include "sbuf.h"
 
@@ -85,5 +87,49 @@ void llm_error_message(const char *body, size_t len, struct sbuf *out);
  */
 void llm_reply_to_json(struct sbuf *out, const struct llm_reply *r);
 int llm_reply_from_json(struct llm_reply *r, const char *s, size_t len);
+
+
+/* What pesq-llm writes for one sample of a record. */
+struct llm_result {
+	int provider;
+	const char *model;
+	double temperature;
+	const struct llm_reply *reply;	/* already scrubbed of keys */
+	int cached, sample;
+	int priced;			/* write cost */
+	double cost;
+	long long ms;
+};
+
+/*
+ * Append rec, minus any llm and candidate members, plus llm (from res)
+ * and either candidate {code, summary} extracted from the reply for the
+ * function rec.fn, or error {stage: "llm", msg} when the reply was cut at
+ * the token limit, refused, or has no code block defining the function;
+ * then a newline. Returns 0 for a candidate, 1 for an error.
+ */
+int llm_output(struct sbuf *out, const struct jsonl_rec *rec,
+	       const struct llm_result *res);
+
+/*
+ * The command provider: run cmd with sh -c, the canonical request req on
+ * its stdin, at most timeout_ms, and take its stdout as the reply (token
+ * counts are estimates: est_tokens, or a quarter of the bytes). Returns 0
+ * with r filled, 1 with a message in err when the command failed or timed
+ * out, -1 when it could not be run (errno set).
+ */
+int llm_command(const char *cmd, const char *req, size_t len,
+		long long est_tokens, long timeout_ms, struct llm_reply *r,
+		struct sbuf *err);
+
+struct http_req;
+
+/*
+ * Describe a failed HTTP request in out: "http 401 from HOST: message
+ * (not retried)", "no reply from HOST within N ms (3 retries exhausted)",
+ * "HOST: <transport error> (...)".
+ */
+void llm_http_error(struct sbuf *out, const struct http_req *req,
+		    const char *hostport, long timeout_ms, int retries);
 
 #endif

@@ -8,6 +8,25 @@
 #include "llmconf.h"
 #include "xalloc.h"
 
+const struct option llmconf_longopts[] = {
+	{ "provider", required_argument, NULL, 'p' },
+	{ "model", required_argument, NULL, 'm' },
+	{ "base-url", required_argument, NULL, 'B' },
+	{ "command", required_argument, NULL, 'c' },
+	{ "temperature", required_argument, NULL, 't' },
+	{ "max-output-tokens", required_argument, NULL, 'M' },
+	{ "samples", required_argument, NULL, 'n' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "retries", required_argument, NULL, 'R' },
+	{ "fallback-model", required_argument, NULL, 'F' },
+	{ "no-cache", no_argument, NULL, 'N' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
 int
 llmconf_option(struct llmconf_opt *o, int c, const char *arg)
 {

@@ -1,6 +1,8 @@
 #ifndef PESQ_LLMCONF_H
 #define PESQ_LLMCONF_H
 
+#include <getopt.h>
+
 #include "llm.h"
 #include "llmcache.h"
 #include "sbuf.h"
@@ -38,6 +40,10 @@ struct llmconf {
 #define LLMCONF_OPENAI_URL "https://api.openai.com/v1"
 #define LLMCONF_ANTHROPIC_URL "https://api.anthropic.com"
 #define LLMCONF_ANTHROPIC_VERSION "2023-06-01"
+
+/* pesq-llm's options, for getopt_long. */
+#define LLMCONF_SHORTOPTS "C:p:m:t:n:j:qvh"
+extern const struct option llmconf_longopts[];
 
 /*
  * Record option c (the getopt_long value; see cmd/pesq-llm.c) with its
