@@ -48,20 +48,13 @@ static struct http_pool *pool;
 static struct job *head, **tail = &head;
 static int nqueued, verbose, quiet;
 
-static void
-scrub(struct sbuf *sb)
-{
-	llmconf_scrub(&conf, sb);
-}
-
 static struct job *
 job_new(const char *line, size_t len)
 {
-	struct job *j = xcalloc(1, sizeof(*j));
+	struct job *j = xmalloc(sizeof(*j));
 
-	sbuf_init(&j->out, 0);
-	sbuf_init(&j->canon, 0);
-	sbuf_init(&j->body, 0);
+	*j = (struct job){ .out = SBUF_INIT, .canon = SBUF_INIT,
+			   .body = SBUF_INIT };
 	j->line = xmemdupz(line, len);
 	*tail = j;
 	tail = &j->next;
@@ -75,7 +68,7 @@ job_error(struct job *j, const struct jsonl_rec *rec, const char *msg)
 	struct sbuf m = SBUF_INIT;
 
 	sbuf_adds(&m, msg);
-	scrub(&m);
+	llmconf_scrub(&conf, &m);
 	jsonl_error_record(&j->out, rec, "llm", m.buf);
 	sbuf_release(&m);
 	j->done = 1;
@@ -86,38 +79,36 @@ static void
 job_reply(struct job *j, struct llm_reply *r, int provider, int cached)
 {
 	struct jsonl_rec rec = JSONL_REC_INIT;
-	struct llm_result res;
+	struct llm_result res = {
+		provider, j->fallback ? conf.fallback : conf.model,
+		conf.params.temperature, r, cached, j->sample,
+		llmconf_priced(&conf, j->fallback), cached ? 0 :
+		llmconf_cost(&conf, j->fallback, r->in_tokens, r->out_tokens),
+		cached ? 0 : r->ms
+	};
 
-	if (jsonl_parse(&rec, j->line, strlen(j->line), NULL, NULL) < 0)
-		abort();	/* it parsed before */
-	scrub(&r->text);
-	scrub(&r->refusal);
-	res.provider = provider;
-	res.model = j->fallback ? conf.fallback : conf.model;
-	res.temperature = conf.params.temperature;
-	res.reply = r;
-	res.cached = cached;
-	res.sample = j->sample;
-	res.priced = llmconf_priced(&conf, j->fallback);
-	res.cost = cached ? 0 : llmconf_cost(&conf, j->fallback,
-					     r->in_tokens, r->out_tokens);
-	res.ms = cached ? 0 : r->ms;
+	jsonl_parse(&rec, j->line, strlen(j->line), NULL, NULL);
 	llm_output(&j->out, &rec, &res);
 	j->done = 1;
 	jsonl_rec_release(&rec);
 }
 
-/* Store a fresh reply; a cache that fails is worth a warning, no more. */
+/*
+ * A fresh reply: scrub any key out of it, store it (a cache that fails is
+ * worth a warning, no more), write it.
+ */
 static void
-cache_put(struct job *j, const struct llm_reply *r)
+fresh_reply(struct job *j, struct llm_reply *r, int provider)
 {
 	struct sbuf val = SBUF_INIT, e = SBUF_INIT;
 
-	if (!cache || conf.no_cache)
-		return;
+	llmconf_scrub(&conf, &r->text);
+	llmconf_scrub(&conf, &r->refusal);
 	llm_reply_to_json(&val, r);
-	if (llmcache_put(cache, j->canon.buf, j->canon.len, val.buf, &e) < 0)
+	if (cache && !conf.no_cache &&
+	    llmcache_put(cache, j->canon.buf, j->canon.len, val.buf, &e) < 0)
 		warnx("%s", e.buf);
+	job_reply(j, r, provider, 0);
 	sbuf_release(&val);
 	sbuf_release(&e);
 }
@@ -178,12 +169,10 @@ run_command(struct job *j, const struct jsonl_rec *rec)
 			  conf.timeout_ms, &r, &m);
 	if (ret < 0)
 		err(3, "cannot run '%s'", conf.command);
-	if (ret > 0) {
+	if (ret > 0)
 		job_error(j, rec, m.buf);
-	} else {
-		cache_put(j, &r);
-		job_reply(j, &r, LLM_COMMAND, 0);
-	}
+	else
+		fresh_reply(j, &r, LLM_COMMAND);
 	llm_reply_release(&r);
 	sbuf_release(&m);
 }
@@ -228,8 +217,7 @@ request_done(struct http_req *req)
 		if (llm_parse_response(conf.params.provider, req->resp.buf,
 				       req->resp.len, &r, &m) == 0) {
 			r.ms = req->ms;
-			cache_put(j, &r);
-			job_reply(j, &r, conf.params.provider, 0);
+			fresh_reply(j, &r, conf.params.provider);
 			goto out;
 		}
 		sbuf_adds(&m, " (not retried)");
