@@ -438,7 +438,8 @@ llm_http_error(struct sbuf *out, const struct http_req *req,
 		sbuf_addf(out, "%s: %s", hostport, req->err.buf);
 	}
 	if (req->exhausted)
-		sbuf_addf(out, " (%d retries exhausted)", retries);
+		sbuf_addf(out, " (%d %s exhausted)", retries,
+			  retries == 1 ? "retry" : "retries");
 	else if (req->status)
 		sbuf_adds(out, " (not retried)");
 }
