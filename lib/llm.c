@@ -437,9 +437,9 @@ llm_http_error(struct sbuf *out, const struct http_req *req,
 	} else {
 		sbuf_addf(out, "%s: %s", hostport, req->err.buf);
 	}
-	if (req->exhausted)
+	if (req->exhausted && retries > 0)
 		sbuf_addf(out, " (%d %s exhausted)", retries,
 			  retries == 1 ? "retry" : "retries");
-	else if (req->status)
+	else if (req->status && !req->exhausted)
 		sbuf_adds(out, " (not retried)");
 }

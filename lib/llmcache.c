@@ -27,7 +27,8 @@ llmcache_open(struct llmcache **out, const char *dir, struct sbuf *err)
 
 	*out = NULL;
 	git_libgit2_init();
-	r = git_repository_open_ext(&repo, dir ? dir : ".", 0, NULL);
+	r = git_repository_open_ext(&repo, dir, dir ? 0 :
+	    GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
 	if (r == GIT_ENOTFOUND)
 		return 1;
 	if (r < 0)
