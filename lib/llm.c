@@ -194,8 +194,10 @@ parse_anthropic(const struct jsonl_rec *rec, struct llm_reply *r)
 	}
 	if (jsonl_streq(rec, f, "max_tokens"))
 		sbuf_adds(&r->finish, "length");
-	else if (jsonl_streq(rec, f, "refusal"))
+	else if (jsonl_streq(rec, f, "refusal")) {
 		sbuf_adds(&r->finish, "refusal");
+		sbuf_add(&r->refusal, r->text.buf, r->text.len);
+	}
 	else if (jsonl_streq(rec, f, "end_turn") ||
 		 jsonl_streq(rec, f, "stop_sequence") ||
 		 jsonl_str(rec, f, &r->finish) < 0)
