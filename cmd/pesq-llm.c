@@ -136,11 +136,8 @@ job_prepare(struct job *j, const struct jsonl_rec *rec, int msgs)
 		hit = llmcache_get(cache, j->canon.buf, j->canon.len, &val, &e);
 		if (hit < 0)
 			errx(3, "%s", e.buf);
-		if (hit && llm_reply_from_json(&r, val.buf, val.len) < 0) {
-			if (!quiet)
-				warnx("ignoring a bad cache entry");
-			hit = 0;
-		}
+		if (hit && llm_reply_from_json(&r, val.buf, val.len) < 0)
+			hit = 0;	/* not ours: ask again, overwrite */
 	}
 	if (hit)
 		job_reply(j, &r, p - 1, 1);
@@ -343,7 +340,6 @@ int
 main(int argc, char **argv)
 {
 	struct llmconf_opt o = { 0 };
-	struct http_opt ho = { 0 };
 	struct sbuf e = SBUF_INIT;
 	int c, ret = 0, i;
 
@@ -373,12 +369,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "pesq-llm: provider '%s', model '%s'%s%s\n",
 			llm_provider_name(conf.params.provider), conf.model,
 			conf.url ? ", " : "", conf.url ? conf.hostport : "");
-	ho.jobs = conf.jobs;
-	ho.timeout_ms = conf.timeout_ms;
-	ho.retries = conf.retries;
-	ho.backoff_ms = conf.backoff_ms;
-	ho.on_retry = on_retry;
-	pool = http_pool_new(&ho);
+	pool = http_pool_new(&(struct http_opt){ conf.jobs, conf.timeout_ms,
+		conf.retries, conf.backoff_ms, on_retry, NULL });
 	if (optind == argc) {
 		ret = run(stdin, "-");
 	} else {

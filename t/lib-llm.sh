@@ -17,7 +17,7 @@ start_fake() {
 		--script "$1" --log fake.log &&
 	FAKE_PORT=$(cat fake.port) &&
 	FAKE_URL=http://127.0.0.1:$FAKE_PORT &&
-	test_when_finished "kill \$(cat '$PWD/fake.pid')"
+	test_when_finished "kill \$(cat '$PWD/fake.pid') 2>/dev/null || :"
 }
 
 # prompt_rec FN: a record as pesq-prompt writes it, for function FN.

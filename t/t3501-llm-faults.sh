@@ -166,7 +166,13 @@ test_expect_success 'no fallback after an error that is not retried' '
 
 test_expect_success 'connection refused: retried, then an error' '
 	start_fake script &&
-	kill $(cat fake.pid) &&
+	pid=$(cat fake.pid) &&
+	kill $pid &&
+	i=0 &&
+	while kill -0 $pid 2>/dev/null && test $i -lt 100000
+	do
+		i=$((i + 1))
+	done &&
 	llm --retries 1 &&
 	test_grep "\"msg\":\"127.0.0.1:$FAKE_PORT: Couldn.t connect to server (1 retry exhausted)\"" out
 '
