@@ -150,9 +150,14 @@ prompt_render(struct sbuf *out, const char *tpl,
 		const char *val;
 
 		if (!(n = placeholder(p, &skip))) {
-			if (*p == '\n')
-				bol = p + 1;
-			sbuf_addc(out, *p++);
+			/* copy up to the next brace in one go */
+			size_t run = strcspn(p + 1, "{") + 1;
+			const char *nl = memrchr(p, '\n', run);
+
+			if (nl)
+				bol = nl + 1;
+			sbuf_add(out, p, run);
+			p += run;
 			continue;
 		}
 		val = lookup(vars, nvars, p + 2, n);
