@@ -205,7 +205,8 @@ main(int argc, char **argv)
 	int c, status = 0;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "e:m:t:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:m:t:qvh", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			examples = optarg;
@@ -213,7 +214,8 @@ main(int argc, char **argv)
 		case 'm':
 			errno = 0;
 			opt.max_tokens = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || opt.max_tokens < 0) {
+			if (errno || end == optarg || *end ||
+			    opt.max_tokens < 0) {
 				warnx("invalid token budget '%s'", optarg);
 				usage(2);
 			}

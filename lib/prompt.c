@@ -25,7 +25,8 @@ prompt_est_tokens(size_t n)
 }
 
 int
-prompt_get_str(const struct jsonl_rec *rec, const char *path, struct sbuf *sb)
+prompt_get_str(const struct jsonl_rec *rec, const char *path,
+	       struct sbuf *sb)
 {
 	int t = jsonl_path(rec, path);
 
@@ -179,6 +180,14 @@ trim_next(struct prompt_job *j)
 	    trim_kind(j, K_TYPE, GONE, 0);
 }
 
+/* The template for the record's mode and role. */
+static int
+tpl_index(const struct prompt_job *j)
+{
+	return j->fail ? PROMPT_TPL_CORRECT :
+	    j->parent ? PROMPT_TPL_PARENT : PROMPT_TPL_LEAF;
+}
+
 /* Expand the system template and the mode's template. */
 static void
 render(const struct prompt_job *j, struct sbuf *sys, struct sbuf *user)
@@ -186,8 +195,7 @@ render(const struct prompt_job *j, struct sbuf *sys, struct sbuf *user)
 	struct sbuf context = SBUF_INIT, callee = SBUF_INIT;
 	struct sbuf examples = SBUF_INIT, trimmed = SBUF_INIT;
 	const struct prompt_tpl *tpl = j->opt->tpl;
-	int which = j->fail ? PROMPT_TPL_CORRECT :
-	    j->parent ? PROMPT_TPL_PARENT : PROMPT_TPL_LEAF;
+	int which = tpl_index(j);
 
 	prompt_sect_context(j, &context);
 	prompt_sect_callee(j, &callee);
@@ -243,8 +251,9 @@ prompt_examples_add(struct prompt_examples *ex, const struct jsonl_rec *rec,
 	e.accepted = member_str(rec, whole ? jsonl_get(rec, 0, "candidate") :
 				0, whole ? "code" : "accepted");
 	if (!e.original || !e.accepted || !*e.original || !*e.accepted) {
-		sbuf_adds(err, whole ? "no 'original' nor 'def.code' and "
-			  "'candidate.code'" : "no 'accepted' code");
+		sbuf_adds(err, whole ? "no 'original' and 'accepted' code, "
+			  "nor 'def.code' and 'candidate.code'" :
+			  "no 'accepted' code");
 		free(e.original);
 		free(e.accepted);
 		return -1;
@@ -313,7 +322,11 @@ setup(struct prompt_job *j, struct sbuf *err)
 		return -1;
 	}
 	prompt_get_str(rec, "def.file", &j->file);
-	prompt_get_str(rec, "def.signature", &j->sig);
+	if (prompt_get_str(rec, "def.signature", &j->sig) < 0 || !j->sig.len) {
+		/* what precedes the body will do */
+		sbuf_add(&j->sig, j->code.buf, strcspn(j->code.buf, "{"));
+		sbuf_rtrim(&j->sig);
+	}
 	line = jsonl_path_int(rec, "def.line", 0);
 	if (line > 0)
 		snprintf(j->line, sizeof(j->line), "%lld", line);
@@ -323,7 +336,8 @@ setup(struct prompt_job *j, struct sbuf *err)
 	j->lang = lang_of(j->file.buf, &j->fence);
 
 	if (role >= 0 && jsonl_streq(rec, role, "parent")) {
-		if (prompt_get_str(rec, "child", &j->child) < 0 || !j->child.len) {
+		if (prompt_get_str(rec, "child", &j->child) < 0 ||
+		    !j->child.len) {
 			sbuf_addf(err, "'%s' has role 'parent' but no 'child'",
 				  j->fn.buf);
 			return -1;
@@ -353,9 +367,10 @@ setup(struct prompt_job *j, struct sbuf *err)
 	j->child_i = -1;
 	for (int k = 0; k < NKIND; k++)
 		load_items(j, k);
-	if (j->opt->ex && strstr(j->opt->tpl->text[j->fail ?
-	    PROMPT_TPL_CORRECT : j->parent ? PROMPT_TPL_PARENT :
-	    PROMPT_TPL_LEAF], "{{examples}}"))
+	/* examples count (and are trimmed) only where a template shows them */
+	if (j->opt->ex &&
+	    (strstr(j->opt->tpl->text[tpl_index(j)], "{{examples}}") ||
+	     strstr(j->opt->tpl->text[PROMPT_TPL_SYSTEM], "{{examples}}")))
 		j->nex = j->opt->ex->n;
 	prompt_setup_profile(j);
 	prompt_setup_flags(j);
@@ -364,7 +379,8 @@ setup(struct prompt_job *j, struct sbuf *err)
 
 /* Render, trimming context until the estimate fits; -1 with err set. */
 static int
-fit(struct prompt_job *j, struct sbuf *sys, struct sbuf *user, struct sbuf *err)
+fit(struct prompt_job *j, struct sbuf *sys, struct sbuf *user,
+    struct sbuf *err)
 {
 	long max = j->opt->max_tokens, est;
 
@@ -388,8 +404,8 @@ fit(struct prompt_job *j, struct sbuf *sys, struct sbuf *user, struct sbuf *err)
 
 /* Append rec with its new `prompt` and a newline to out. */
 static void
-emit(const struct prompt_job *j, const struct sbuf *sys, const struct sbuf *user,
-     struct sbuf *out)
+emit(const struct prompt_job *j, const struct sbuf *sys,
+     const struct sbuf *user, struct sbuf *out)
 {
 	static const char *const skip[] = { "prompt", NULL };
 	const char *mode = j->fail ? "correct" : "optimize";

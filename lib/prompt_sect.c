@@ -37,7 +37,8 @@ render_kind(const struct prompt_job *j, int k, struct sbuf *sb)
 	for (size_t i = 0; i < j->n[k]; i++) {
 		const struct prompt_item *it = &j->items[k][i];
 
-		if (it->level == GONE || (k == K_CALLEE && (long)i == j->child_i))
+		if (it->level == GONE ||
+		    (k == K_CALLEE && (long)i == j->child_i))
 			continue;
 		if (!any++)
 			sbuf_addf(sb, "%s## %s", sb->len ? "\n\n" : "",
@@ -170,9 +171,9 @@ prompt_setup_profile(struct prompt_job *j)
 	int n;
 
 	if (self >= 0 && total >= 0)
-		sbuf_addf(sb, "\n`%s` has %.1f%% of all samples in its own code "
-			  "and %.1f%% with the functions it calls.", j->fn.buf,
-			  self * 100, total * 100);
+		sbuf_addf(sb, "\n`%s` has %.1f%% of all samples in its own "
+			  "code and %.1f%% with the functions it calls.",
+			  j->fn.buf, self * 100, total * 100);
 	else if (self >= 0)
 		sbuf_addf(sb, "\n`%s` has %.1f%% of all samples in its own "
 			  "code.", j->fn.buf, self * 100);
@@ -180,8 +181,9 @@ prompt_setup_profile(struct prompt_job *j)
 		sbuf_addf(sb, "\n`%s` has %.1f%% of all samples with the "
 			  "functions it calls.", j->fn.buf, total * 100);
 	if (rank > 0)
-		sbuf_addf(sb, "\nIts rank among the hot functions: %lld.", rank);
-	if (jsonl_is_array(j->rec, chain) && (n = jsonl_count(rec, chain)) > 0) {
+		sbuf_addf(sb, "\nIts rank among the hot functions: %lld.",
+			  rank);
+	if (jsonl_is_array(rec, chain) && (n = jsonl_count(rec, chain)) > 0) {
 		sbuf_adds(sb, "\nHeaviest call chain: ");
 		for (int i = 0; i < n; i++) {
 			sbuf_reset(&j->tmp);
@@ -245,7 +247,8 @@ prompt_setup_failure(struct prompt_job *j)
 	struct sbuf log = SBUF_INIT;
 	int vt = jsonl_get(j->rec, 0, "verdict");
 
-	if (!jsonl_path_bool(j->rec, "build.ok", 1) || !strcmp(v, "build-failed")) {
+	if (!jsonl_path_bool(j->rec, "build.ok", 1) ||
+	    !strcmp(v, "build-failed")) {
 		j->fail = FAIL_BUILD;
 		head = "it does not compile.";
 		what = "The build reported:";

@@ -37,7 +37,8 @@ main(void)
 	is_str(render(&sb, ""), "", "empty template");
 	is_str(render(&sb, "a {{fn}} b"), "a f b", "a placeholder");
 	is_str(render(&sb, "{{code}}"), "x {{fn}} y", "values not rescanned");
-	is_str(render(&sb, "{{nosuch}}."), ".", "unknown names expand to nothing");
+	is_str(render(&sb, "{{nosuch}}."), ".",
+	       "unknown names expand to nothing");
 	is_str(render(&sb, "{{fn"), "{{fn", "unterminated: literal");
 	is_str(render(&sb, "{{fn}"), "{{fn}", "half closed: literal");
 	is_str(render(&sb, "{{}}"), "{{}}", "no name: literal");
@@ -61,7 +62,8 @@ main(void)
 	is_str(check(&sb, "{{fn}} {{code}} {{X}} {{0}}"), "ok",
 	       "known names pass, non-names are ignored");
 	is_str(check(&sb, "a\nb\n{{fn}} {{bogus}}"),
-	       "3: unknown placeholder '{{bogus}}'", "unknown name, line number");
+	       "3: unknown placeholder '{{bogus}}'",
+	       "unknown name, line number");
 	for (int i = 0; i < PROMPT_NTPL; i++)
 		is_str(check(&sb, prompt_tpl_builtin(i)), "ok",
 		       "built-in template %s is valid", prompt_tpl_names[i]);
