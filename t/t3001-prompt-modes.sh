@@ -57,6 +57,22 @@ test_expect_success JQ 'leaf: include paths and warnings are left out of the fla
 	test_grep "^\`-O2 -DNDEBUG\`$" user
 '
 
+test_expect_success JQ 'no role is a leaf; no hot, no profile section' '
+	jq -c "del(.role, .hot)" "$FIX/leaf.jsonl" >bare &&
+	pesq-prompt bare >out &&
+	jq -r ".prompt.messages[1].content" out >user &&
+	test_grep "^Task: make the function \`dist2\`" user &&
+	test_grep -v "## Profile" user &&
+	test_grep "^## The function$" user
+'
+
+test_expect_success JQ 'a chain given as one string' '
+	jq -c ".hot.chain = \"main;run;dist2\"" "$FIX/leaf.jsonl" >chain &&
+	pesq-prompt chain >out &&
+	jq -r ".prompt.messages[1].content" out >user &&
+	test_grep "^Heaviest call chain: \`main\` -> \`run\` -> \`dist2\`\.$" user
+'
+
 test_expect_success JQ 'parent: the child is named, shown, and left out of callees' '
 	jq -r ".prompt.messages[1].content" parent.out >user &&
 	test_grep "^Task: make \`nearest\` (src/geom.c:21) faster by calling \`dist2\` less\.$" user &&

@@ -83,6 +83,15 @@ test_expect_success JQ 'a type the signature names is never trimmed' '
 	test_grep -v "struct palette {" user
 '
 
+test_expect_success JQ 'without def.signature, the code before the body decides' '
+	jq -c "del(.def.signature)" "$FIX/budget.jsonl" >nosig &&
+	pesq-prompt -m 1100 nosig >out &&
+	jq -r ".prompt.trimmed[]" out >got &&
+	test_cmp trimmed.1100 got &&
+	jq -r ".prompt.messages[1].content" out >user2 &&
+	test_grep "^struct pixel {$" user2
+'
+
 test_expect_success JQ 'the function itself is never trimmed' '
 	jq -r ".def.code" "$FIX/budget.jsonl" >code &&
 	jq -r ".prompt.messages[1].content" out.1100 >user &&
