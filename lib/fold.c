@@ -596,12 +596,11 @@ chunk(struct fold *f, const char *buf, size_t len, int last)
 {
 	const char *z = memchr(buf, '\0', len), *end;
 
-	end = z ? z : buf + len;
-	if (!last || z) {
-		const char *nl = memrchr(buf, '\n', end - buf);
+	const char *nl;
 
-		end = nl ? nl + 1 : buf;
-	}
+	end = z ? z : buf + len;
+	nl = memrchr(buf, '\n', end - buf);
+	end = nl ? nl + 1 : buf;
 	lines(f, buf, end);
 	if (z && !f->failed) {
 		f->lineno++;

@@ -29,7 +29,7 @@ then
 			cat "$corpus"/flamegraph/perf-java-stacks-01.txt
 		} >"$seed"
 	else
-		cc -O1 -g -o "$out/spin" "$root/t/fixtures/spin.c"
+		cc -O0 -g -fno-omit-frame-pointer -o "$out/spin" "$root/t/fixtures/spin.c"
 		perf record -q -g -o "$out/perf.data" -- "$out/spin" 3 \
 			>/dev/null 2>&1
 		perf script -i "$out/perf.data" >"$seed" 2>/dev/null
