@@ -138,6 +138,7 @@ struct item {
 	unsigned decl_end;	/* where the declaration part ends */
 	int full;		/* callees: code is the definition */
 	const char *how;	/* callees: "call", "ref", "indirect" */
+	char *decl;		/* callees outside the project: prototype */
 };
 
 struct list {
@@ -176,6 +177,7 @@ list_release(struct list *l)
 	for (i = 0; i < l->n; i++) {
 		free(l->v[i].name);
 		free(l->v[i].path);
+		free(l->v[i].decl);
 	}
 	free(l->v);
 	hmap_free(&l->seen, NULL);
@@ -317,7 +319,16 @@ add_callee(struct walk *w, CXCursor ref, const char *how)
 	}
 	free(it->path);
 	it->path = NULL;
-	place(w, clang_getCanonicalCursor(ref), it);
+	if (place(w, clang_getCanonicalCursor(ref), it) &&
+	    is_fn_kind(clang_getCursorKind(ref))) {
+		CXString pp = clang_getCursorPrettyPrinted(ref, NULL);
+		struct sbuf s = SBUF_INIT;
+
+		sbuf_adds(&s, clang_getCString(pp));
+		sbuf_addc(&s, ';');
+		it->decl = sbuf_detach(&s, NULL);
+		clang_disposeString(pp);
+	}
 }
 
 static void
@@ -513,6 +524,8 @@ write_callees(struct jw *j, struct walk *w, const struct cctx_child *ch)
 			sbuf_addc(&s, ';');
 			jw_strn(j, s.buf, s.len);
 			sbuf_release(&s);
+		} else if (it->decl) {
+			jw_str(j, it->decl);
 		} else {
 			jw_null(j);
 		}

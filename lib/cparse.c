@@ -307,16 +307,20 @@ text_defines(const struct gitsrc_file *f, const char *word)
 
 /* The unit to parse for a header that defines the function. */
 static struct gitsrc_file *
-unit_for_header(struct cparse *cp, struct gitsrc_file *h)
+unit_for_header(struct cparse *cp, struct gitsrc_file *h, const char *word)
 {
 	size_t i;
+	int pass;
 
-	for (i = 0; i < cp->gs->nfiles; i++) {
-		struct gitsrc_file *f = &cp->gs->files[i];
+	/* better one that uses the function: it is parsed anyway */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < cp->gs->nfiles; i++) {
+			struct gitsrc_file *f = &cp->gs->files[i];
 
-		if (!f->is_header && includes(f, h))
-			return f;
-	}
+			if (!f->is_header && includes(f, h) && (pass ||
+			    cscan_has_word(f->data, f->len, word)))
+				return f;
+		}
 	return h;
 }
 
@@ -339,7 +343,7 @@ find(struct cparse *cp, struct search *s)
 			}
 			continue;
 		}
-		u = f->is_header ? unit_for_header(cp, f) : f;
+		u = f->is_header ? unit_for_header(cp, f, s->word) : f;
 		for (j = 0; j < nunits && units[j] != u; j++)
 			;
 		if (j == nunits) {

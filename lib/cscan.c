@@ -499,10 +499,9 @@ cscan_decl_prefix(const char *s, size_t n, size_t off)
 			}
 			if (depth)
 				break;
-			if (c == ']' && j > 0 && s[v[j - 1].at] == '[' &&
-			    v[j - 1].t == T_PUNCT) {
-				start = v[j - 1].at;	/* [[...]] */
-				nv = j - 1;
+			if (c == ']') {
+				start = v[j].at;	/* [[...]] */
+				nv = j;
 			} else if (c == ')' && j > 0 && v[j - 1].t == T_IDENT &&
 				   is_attr_kw(s + v[j - 1].at, v[j - 1].len)) {
 				start = v[j - 1].at;

@@ -139,7 +139,8 @@ gitsrc_open(const char *dir, const char *rev, struct sbuf *err)
 		sbuf_addf(err, "cannot open '%s'", dir);
 		goto fail;
 	}
-	if (git_repository_open_ext(&repo, abs, 0, NULL)) {
+	if (git_repository_open_ext(&repo, abs, 0,
+				    getenv("GIT_CEILING_DIRECTORIES"))) {
 		sbuf_reset(err);
 		sbuf_addf(err, "not a git repository: '%s'", dir);
 		goto fail;
