@@ -93,9 +93,13 @@ cctx_qualname(CXCursor c, struct sbuf *out)
 			continue;
 		s = clang_getCursorSpelling(v[n]);
 		if (*clang_getCString(s)) {
+			const char *p = clang_getCString(s);
+
 			if (out->len)
 				sbuf_adds(out, "::");
-			sbuf_adds(out, clang_getCString(s));
+			/* "Box<T>" for a constructor of a template */
+			sbuf_add(out, p, strncmp(p, "operator", 8) ?
+				 strcspn(p, "<") : strlen(p));
 		}
 		clang_disposeString(s);
 	}

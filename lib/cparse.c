@@ -200,7 +200,9 @@ consider(struct search *s, CXCursor c)
 	size_t i;
 
 	sp = clang_getCursorSpelling(c);
-	match = !strcmp(clang_getCString(sp), s->word);
+	/* a class template's constructor is spelt "Box<T>" */
+	match = !strncmp(clang_getCString(sp), s->word, strlen(s->word)) &&
+		strchr("<", clang_getCString(sp)[strlen(s->word)]);
 	clang_disposeString(sp);
 	if (!match || !clang_isCursorDefinition(c))
 		return;
