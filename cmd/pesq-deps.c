@@ -138,6 +138,10 @@ callers_of(const struct jsonl_rec *rec, const char *fn, char ***out)
 			}
 			*semi = '\0';
 		}
+		if (*s.buf && (n || strcmp(s.buf, fn))) {
+			XGROW(v, n + 1, cap);
+			v[n++] = xstrdup(s.buf);
+		}
 	}
 	m = callers >= 0 ? jsonl_count(rec, callers) : 0;
 	for (i = 0; i < m; i++) {
