@@ -497,6 +497,9 @@ lookup(struct cparse *cp, const struct cparse_query *q, const char *fn,
 				  cscan_line(s->v[i].f->data, s->v[i].start));
 		return CPARSE_AMBIGUOUS;
 	}
+	for (i = 0; i < s->n; i++)
+		if (i != (size_t)pick)
+			free(s->v[i].qual);
 	s->v[0] = s->v[pick];
 	s->n = 1;
 	return CPARSE_OK;
