@@ -338,7 +338,7 @@ hot_write_table(const struct prof *p, const struct hot_opts *o,
 	sbuf_addf(out, "%4s  %6s  %6s  %-*s  ", "rank", "self%", "total%",
 		  BAR, o->by_total ? "total" : "self");
 	add_cell(out, "function", 8, fnw, 0, 1);
-	sbuf_adds(out, "  chain");
+	sbuf_adds(out, "  called by");
 	sbuf_rtrim(out);
 	sbuf_addc(out, '\n');
 	for (i = 0; i < sel->n; i++) {
@@ -355,8 +355,9 @@ hot_write_table(const struct prof *p, const struct hot_opts *o,
 		sbuf_adds(out, "  ");
 		add_cell(out, f->name, f->len, fnw, 0, 1);
 		sbuf_reset(&c);
+		/* the function has its column: the chain's callers here */
 		n = prof_chain(p, fn, &chain, &cap);
-		for (k = 0; k < n; k++) {
+		for (k = 0; k + 1 < n; k++) {
 			if (k)
 				sbuf_adds(&c, " > ");
 			sbuf_add(&c, p->fn[chain[k]].name, p->fn[chain[k]].len);

@@ -11,7 +11,7 @@ test_expect_success 'empty input: no output, exit 0' '
 	test_must_be_empty out &&
 	test_must_be_empty err &&
 	pesq-hot --table </dev/null >out &&
-	echo "rank   self%  total%  self        function  chain" >expect &&
+	echo "rank   self%  total%  self        function  called by" >expect &&
 	test_cmp expect out
 '
 

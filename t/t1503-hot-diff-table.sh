@@ -92,13 +92,13 @@ test_expect_success '--diff --table' '
 	test_cmp expect out
 '
 
-test_expect_success '--table: rank, self %, total %, bar, function, chain' '
+test_expect_success '--table: rank, self %, total %, bar, function, its callers' '
 	COLUMNS=80 pesq-hot --table before >out &&
 	cat >expect <<-\EOF &&
-	rank   self%  total%  self        function  chain
-	   1   80.00   80.00  ########..  child     main > parent > child
-	   2   10.00   70.00  #.........  parent    main > parent
-	   3   10.00   10.00  #.........  rec       main > rec
+	rank   self%  total%  self        function  called by
+	   1   80.00   80.00  ########..  child     main > parent
+	   2   10.00   70.00  #.........  parent    main
+	   3   10.00   10.00  #.........  rec       main
 	EOF
 	test_cmp expect out
 '
@@ -106,10 +106,10 @@ test_expect_success '--table: rank, self %, total %, bar, function, chain' '
 test_expect_success '--table --chain --sort total: parents marked ^, bar of total' '
 	COLUMNS=80 pesq-hot -t -c -s total -n 2 before >out &&
 	cat >expect <<-\EOF &&
-	rank   self%  total%  total       function  chain
-	   1    0.00  100.00  ##########  main      main
-	   ^   10.00   70.00  #######...  parent    main > parent
-	   2   80.00   80.00  ########..  child     main > parent > child
+	rank   self%  total%  total       function  called by
+	   1    0.00  100.00  ##########  main
+	   ^   10.00   70.00  #######...  parent    main
+	   2   80.00   80.00  ########..  child     main > parent
 	EOF
 	test_cmp expect out
 '
@@ -119,14 +119,14 @@ test_expect_success '--table fits the width: long names and chains are cut' '
 	printf "%s\n" "main;driver;stage_one;stage_two;$long 9" "main;x 1" >wide &&
 	COLUMNS=60 pesq-hot -t wide >out &&
 	cat >expect <<-\EOF &&
-	rank   self%  total%  self        function       chain
-	   1   90.00   90.00  #########.  ns::VeryLo...  ...hod_name
-	   2   10.00   10.00  #.........  x              main > x
+	rank   self%  total%  self        function       called by
+	   1   90.00   90.00  #########.  ns::VeryLo...  ...tage_two
+	   2   10.00   10.00  #.........  x              main
 	EOF
 	test_cmp expect out &&
 	awk "length > 60 { bad = 1 } END { exit bad }" out &&
 	COLUMNS=200 pesq-hot -t wide >out &&
-	test_grep "  main > driver > stage_one > stage_two > $long\$" out &&
+	test_grep "  $long  main > driver > stage_one > stage_two\$" out &&
 	COLUMNS=30 pesq-hot -t wide >out &&
 	test_grep "^   2   10.00   10.00  #.........  x\$" out
 '
@@ -134,7 +134,7 @@ test_expect_success '--table fits the width: long names and chains are cut' '
 test_expect_success '--table cuts UTF-8 names at character boundaries' '
 	printf "main;\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273 1\n" >utf &&
 	COLUMNS=60 pesq-hot -t utf >out &&
-	printf "   1  100.00  100.00  ##########  \316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273...  ...\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\n" >expect &&
+	printf "   1  100.00  100.00  ##########  \316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273\316\273...  main\n" >expect &&
 	tail -n 1 out >actual &&
 	test_cmp expect actual
 '

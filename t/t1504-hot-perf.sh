@@ -2,40 +2,12 @@
 test_description='pesq-hot on a real profile: a known parent -> child hotspot'
 . ./test-lib.sh
 
-# perf script text to folded stacks (comm;root;...;leaf count), for
-# when pesq-fold is not there: frame lines start with a tab, a sample's
-# header line does not, a blank line ends a sample.
-fold_awk() {
-	awk '
-	function flush(  s, i) {
-		if (n) {
-			s = comm
-			for (i = n - 1; i >= 0; i--)
-				s = s ";" f[i]
-			c[s]++
-		}
-		n = 0
-	}
-	/^\t/ { sym = $2; sub(/\+0x[0-9a-f]+$/, "", sym); f[n++] = sym; next }
-	/^[ \t]*$/ { flush(); next }
-	{ flush(); comm = $1 }
-	END { flush(); for (s in c) print s, c[s] }
-	' "$@" | LC_ALL=C sort
-}
-
-test_lazy_prereq FOLD 'command -v pesq-fold'
-
 test_expect_success PERF,CC 'record the fixture' '
 	cc -O1 -fno-omit-frame-pointer -fno-inline \
 		-o hot-chain "$SRC_ROOT/t/fixtures/hot-chain.c" &&
 	perf record -q -g -o perf.data ./hot-chain 20000 >/dev/null 2>&1 &&
 	perf script -i perf.data >perf.txt 2>/dev/null &&
-	if test_have_prereq FOLD
-	then
-		pesq-fold perf.txt >folded
-	else
-		fold_awk perf.txt >folded
-	fi &&
+	pesq-fold --samples perf.txt >folded &&
 	test_grep ";parent;child " folded
 '
 
@@ -67,7 +39,7 @@ test_expect_success PERF,CC 'every sample is accounted for' '
 
 test_expect_success PERF,CC '--table names the hotspot' '
 	COLUMNS=100 pesq-hot -t -n 1 folded >out &&
-	test_grep "^   1 .* child .*main > parent > child\$" out
+	test_grep "^   1 .* child .*main > parent\$" out
 '
 
 test_done
