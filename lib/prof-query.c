@@ -71,6 +71,8 @@ prof_finish(struct prof *p)
 
 		if (n->flags & PROF_FIRST_EDGE)
 			p->edge[n->edge].count += n->w;
+		if (n->parent && n->w)
+			f->nonroot = 1;
 		if (!(n->flags & PROF_FIRST_FN))
 			continue;
 		f->total += n->w;

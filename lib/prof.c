@@ -425,8 +425,6 @@ prof_add_line(struct prof *p, const char *s, size_t n, const char **why)
 		p->fn[fn].inpath++;
 		if (top->edge != PROF_NONE)
 			p->edge[top->edge].inpath++;
-		if (parent)
-			p->fn[fn].nonroot = 1;
 	}
 	top = &p->path[p->depth - 1];
 	p->node[top->node].w += count;

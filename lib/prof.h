@@ -42,7 +42,7 @@ struct prof_fn {
 	uint32_t best;		/* node ending the heaviest chain, or 0 */
 	uint64_t self, total;
 	uint32_t inpath;	/* occurrences on the current path */
-	unsigned nonroot : 1;	/* seen below the root of some stack */
+	unsigned nonroot : 1;	/* below the root of a stack (after finish) */
 	unsigned plain : 1;	/* some frame of it has no "_[k]" */
 	unsigned annotated : 1;	/* some frame of it differs from name */
 };
@@ -116,8 +116,9 @@ void prof_release(struct prof *p);
 /*
  * Add one folded line (without its newline; a trailing '\r' is ignored).
  * Returns 1 when a stack was added, 0 for a blank line (ignored), -1 for
- * a malformed line with *why a static description; a malformed line
- * leaves the profile as it was. Not after prof_finish.
+ * a malformed line with *why a static description; a malformed line adds
+ * nothing to any count or result (names it made known stay, unused). Not
+ * after prof_finish.
  */
 int prof_add_line(struct prof *p, const char *line, size_t len,
 		  const char **why);
