@@ -234,9 +234,16 @@ run(FILE *fp, const char *name)
 		if (st == -2)
 			err(3, "%s", name);
 		if (st == -1) {
+			ret = 1;
+			if (memchr(r.line.buf, '\0', r.line.len)) {
+				if (!opt.quiet)
+					warnx("%s:%lu: binary data (a NUL byte), "
+					      "not JSON lines: rest of input "
+					      "skipped", name, r.lineno);
+				break;
+			}
 			if (!opt.quiet)
 				warnx("%s", r.err.buf);
-			ret = 1;
 			continue;
 		}
 		sbuf_reset(&out);
@@ -291,8 +298,8 @@ main(int argc, char **argv)
 				stdin;
 
 			if (!fp)
-				err(3, "%s", argv[i]);
-			ret |= run(fp, argv[i]);
+				err(3, "cannot open '%s'", argv[i]);
+			ret |= run(fp, fp == stdin ? "<stdin>" : argv[i]);
 			if (fp != stdin)
 				fclose(fp);
 		}

@@ -80,7 +80,7 @@ fold_one(struct fold *f, const char *path)
 
 	if (!strcmp(path, "-")) {
 		fd = 0;
-		name = "stdin";
+		name = "<stdin>";
 	} else if ((fd = open(path, O_RDONLY)) < 0) {
 		err(3, "'%s'", path);
 	}

@@ -132,7 +132,12 @@ load_examples(struct prompt_examples *ex, const char *file)
 	while ((n = jsonl_read(&r, &rec)) != 0) {
 		if (n == -2)
 			err(3, "%s", file);
-		if (n == -1) {
+		if (n == -1 && memchr(r.line.buf, '\0', r.line.len)) {
+			warnx("%s:%lu: binary data (a NUL byte), not JSON "
+			      "lines: rest of file skipped", file, r.lineno);
+			bad = 1;
+			break;
+		} else if (n == -1) {
 			warnx("%s", r.err.buf);
 			bad = 1;
 		} else if (prompt_examples_add(ex, rec, &msg) < 0) {
@@ -163,8 +168,14 @@ run(FILE *fp, const char *name, const struct prompt_opt *opt)
 			break;
 		}
 		if (n == -1) {
-			warnx("%s", r.err.buf);
 			status = 1;
+			if (memchr(r.line.buf, '\0', r.line.len)) {
+				warnx("%s:%lu: binary data (a NUL byte), not "
+				      "JSON lines: rest of input skipped", name,
+				      r.lineno);
+				break;
+			}
+			warnx("%s", r.err.buf);
 			continue;
 		}
 		sbuf_reset(&out);

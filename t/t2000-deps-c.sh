@@ -223,6 +223,22 @@ test_expect_success 'invalid lines are reported and skipped, exit 1' '
 	test_grep "^pesq-deps: in:2: " err
 '
 
+test_expect_success 'a binary file (perf.data): one message, exit 1' '
+	{ printf "PERFILE2\0\0\0h\n" && printf "x\n%.0s" 1 2 3 4 5; } >perf.data &&
+	test_expect_code 1 pesq-deps -C c perf.data >out 2>err &&
+	test_must_be_empty out &&
+	echo "pesq-deps: perf.data:1: binary data (a NUL byte), not JSON lines: rest of input skipped" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'standard input is named <stdin>, also as -' '
+	echo "not json" >bad &&
+	test_expect_code 1 pesq-deps -C c - <bad >out 2>err &&
+	test_grep "^pesq-deps: <stdin>:1: " err &&
+	test_expect_code 3 pesq-deps -C c no-such-file >out 2>err &&
+	test_grep "^pesq-deps: cannot open .no-such-file.: " err
+'
+
 test_expect_success 'no repository, unknown revision: exit 3' '
 	mkdir norepo &&
 	GIT_CEILING_DIRECTORIES=$(pwd) && export GIT_CEILING_DIRECTORIES &&
