@@ -141,6 +141,7 @@ struct item {
 	unsigned start, end, line;
 	unsigned decl_end;	/* where the declaration part ends */
 	int full;		/* callees: code is the definition */
+	int anon;		/* types: an anonymous struct, union, enum */
 	const char *how;	/* callees: "call", "ref", "indirect" */
 	char *decl;		/* callees outside the project: prototype */
 };
@@ -277,6 +278,15 @@ add_type(struct walk *w, CXCursor c, int depth)
 	if (place(w, c, it)) {
 		it->f = NULL;	/* a system type: not listed */
 		return;
+	}
+	if (k != CXCursor_TypedefDecl && k != CXCursor_TypeAliasDecl &&
+	    clang_Cursor_isAnonymous(c)) {
+		/* "": no name to show or to trim by; say what it is */
+		free(it->name);
+		it->name = xstrdup(k == CXCursor_EnumDecl ? "enum (anonymous)" :
+				   k == CXCursor_UnionDecl ? "union (anonymous)" :
+				   "struct (anonymous)");
+		it->anon = 1;
 	}
 	if (k == CXCursor_TypedefDecl)
 		add_type(w, type_decl(clang_getTypedefDeclUnderlyingType(c)),
@@ -446,6 +456,20 @@ nested(const struct list *l, const struct item *it)
 	return 0;
 }
 
+/*
+ * Is the item shown already: written inside the function itself (a local
+ * struct or a #define in its body), or, for an anonymous type, inside the
+ * declaration of a listed global ("struct { ... } g;")?
+ */
+static int
+shown(const struct walk *w, const struct item *it)
+{
+	if (it->f == w->def->f && w->def->start <= it->start &&
+	    it->end <= w->def->end)
+		return 1;
+	return it->anon && nested(&w->globals, it);
+}
+
 static void
 common(struct jw *j, const struct item *it)
 {
@@ -459,8 +483,8 @@ common(struct jw *j, const struct item *it)
 }
 
 static void
-write_types(struct jw *j, const struct list *l, const char *suffix,
-	    const char *prefix)
+write_types(struct jw *j, const struct walk *w, const struct list *l,
+	    const char *suffix, const char *prefix)
 {
 	size_t i;
 
@@ -469,7 +493,7 @@ write_types(struct jw *j, const struct list *l, const char *suffix,
 		const struct item *it = &l->v[i];
 		struct sbuf code = SBUF_INIT;
 
-		if (!it->f || nested(l, it))
+		if (!it->f || nested(l, it) || shown(w, it))
 			continue;
 		common(j, it);
 		jw_key(j, "code");
@@ -495,6 +519,8 @@ write_callees(struct jw *j, struct walk *w, const struct cctx_child *ch)
 		int is_child = ch && ch->f && !strcmp(cscan_last_component(
 			it->name ? it->name : ""), ch->word);
 
+		if (it->f == w->def->f && it->end == w->def->end)
+			continue;	/* itself: a recursive call */
 		if (is_child) {
 			free(it->path);
 			it->path = xstrdup(ch->f->path);
@@ -624,7 +650,7 @@ cctx_write(const struct gitsrc *gs, const struct cparse_opts *opts,
 	jw_init(&j, out);
 	jw_obj(&j);
 	jw_key(&j, "types");
-	write_types(&j, &w.types, ";", "");
+	write_types(&j, &w, &w.types, ";", "");
 	jw_key(&j, "callees");
 	write_callees(&j, &w, child);
 	jw_key(&j, "callers");
@@ -632,7 +658,7 @@ cctx_write(const struct gitsrc *gs, const struct cparse_opts *opts,
 	jw_key(&j, "globals");
 	write_globals(&j, &w.globals, opts->callee_limit);
 	jw_key(&j, "macros");
-	write_types(&j, &w.macros, "", "#define ");
+	write_types(&j, &w, &w.macros, "", "#define ");
 	jw_key(&j, "flags");
 	jw_arr(&j);
 	for (i = 0; i < nflags; i++)

@@ -266,4 +266,66 @@ test_expect_success 'flags are guessed without compile_commands.json' '
 	test_cmp expect actual
 '
 
+test_expect_success 'setup: recursion, anonymous types, local types' '
+	mkdir r &&
+	cat >r/rec.c <<-\EOT &&
+	enum { LIMIT = 9 };
+
+	struct {
+		int depth;
+		long calls;
+	} g;
+
+	static long
+	walk(int n)
+	{
+	#define STEP 2
+		struct pair { int a, b; } p = { n, STEP };
+
+		g.calls++;
+		if (n > LIMIT || n <= 0)
+			return p.a;
+		return walk(n - p.b) + walk(n - 1);
+	}
+
+	long
+	run(void)
+	{
+		return walk(8);
+	}
+	EOT
+	(cd r && git init -q && git add . && git commit -q -m r)
+'
+
+test_expect_success 'a recursive function is not its own callee' '
+	echo "{\"fn\":\"walk\"}" >in &&
+	pesq-deps -C r in >out &&
+	jq -r ".ctx.callees | length" out >actual &&
+	echo 0 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'an anonymous enum is named for what it is' '
+	jq -r ".ctx.types[] | \"\(.name) \(.line): \(.code)\"" out >actual &&
+	echo "enum (anonymous) 1: enum { LIMIT = 9 };" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the anonymous struct of a global is shown once, with it' '
+	jq -r ".ctx.globals[] | .name" out >actual &&
+	echo g >expect &&
+	test_cmp expect actual &&
+	jq -r ".ctx.globals[0].code" out >actual &&
+	sed -n "3,6p" r/rec.c >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'types and macros written inside the function are not repeated' '
+	jq -r ".ctx.macros | length" out >actual &&
+	echo 0 >expect &&
+	test_cmp expect actual &&
+	jq -r ".ctx.types[].name" out >actual &&
+	test_grep -v pair actual
+'
+
 test_done
