@@ -96,6 +96,9 @@ setup(void)
 		errx(3, "%s", e.buf);
 	sbuf_release(&e);
 	cf = cflags_open(gs, opt.build_dir, opt.extra, opt.nextra);
+	if (opt.build_dir && !cflags_database(cf))
+		errx(3, "no compile_commands.json that libclang can read in "
+		     "'%s'", opt.build_dir);
 	if (opt.verbose)
 		fprintf(stderr, "pesq-deps: %s at %.12s, %zu files, flags %s\n",
 			gs->root, gs->commit, gs->nfiles,

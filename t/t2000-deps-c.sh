@@ -249,6 +249,21 @@ test_expect_success 'no repository, unknown revision: exit 3' '
 	test_grep "unknown revision '"'"'nosuch'"'"'" err
 '
 
+test_expect_success 'a repository without commits: exit 3, saying so' '
+	git init -q unborn &&
+	test_expect_code 3 pesq-deps -C unborn in >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "^pesq-deps: no commit yet in .*unborn/.: the sources are read from a commit (HEAD)$" err
+'
+
+test_expect_success 'a --build-dir without compile_commands.json: exit 3' '
+	mkdir nodb &&
+	test_expect_code 3 pesq-deps -C c -p nodb in >out 2>err &&
+	test_must_be_empty out &&
+	echo "pesq-deps: no compile_commands.json that libclang can read in '"'"'nodb'"'"'" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'bad numbers are usage errors' '
 	test_expect_code 2 pesq-deps --max-callers x </dev/null >out 2>err &&
 	test_must_be_empty out &&
