@@ -231,6 +231,18 @@ test_expect_success 'a binary file (perf.data): one message, exit 1' '
 	test_cmp expect err
 '
 
+test_expect_success 'folded stacks or perf script text: one message with a hint' '
+	printf "main;vec_push 10\nmain;f 3\n" >folded &&
+	test_expect_code 1 pesq-deps -C c folded >out 2>err &&
+	test_must_be_empty out &&
+	echo "pesq-deps: folded:1: folded stacks (pesq-hot makes records of them), not JSON lines: rest of input skipped" >expect &&
+	test_cmp expect err &&
+	printf "prog 42 1.5: 250000 cpu-clock:\n\t1 f (/x)\n" >perf.txt &&
+	test_expect_code 1 pesq-deps -C c perf.txt >out 2>err &&
+	test_line_count = 1 err &&
+	test_grep "perf.txt:1: .perf script. output (fold it with pesq-fold, then pesq-hot)" err
+'
+
 test_expect_success 'standard input is named <stdin>, also as -' '
 	echo "not json" >bad &&
 	test_expect_code 1 pesq-deps -C c - <bad >out 2>err &&

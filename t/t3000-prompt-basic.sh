@@ -148,6 +148,14 @@ test_expect_success 'a binary file (perf.data): one message, exit 1' '
 	test_grep "^pesq-prompt: perf.data:1: binary data" err
 '
 
+test_expect_success 'folded stacks: one message with a hint, exit 1' '
+	printf "main;f 10\nmain;g 3\n" >folded &&
+	test_expect_code 1 pesq-prompt <folded >out 2>err &&
+	test_must_be_empty out &&
+	echo "pesq-prompt: <stdin>:1: folded stacks (pesq-hot makes records of them), not JSON lines: rest of input skipped" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'a file that cannot be opened: exit 3, the others still run' '
 	test_expect_code 3 pesq-prompt no-such-file "$FIX/leaf.jsonl" >out 2>err &&
 	test_line_count = 1 out &&
