@@ -307,3 +307,47 @@ repo_signature(git_repository *repo, int author, git_signature **out)
 	git_signature_free(def);
 	return r;
 }
+
+int
+repo_commit_file(git_repository *repo, const git_oid *tree_of,
+		 const git_oid *parent, const char *path, const char *data,
+		 size_t len, const char *msg, git_oid *out)
+{
+	git_commit *base = NULL, *par = NULL;
+	git_tree *tree = NULL, *newtree = NULL;
+	git_tree_entry *ent = NULL;
+	git_signature *author = NULL, *committer = NULL;
+	git_tree_update upd;
+	git_oid blob, tid;
+	const git_commit *parents[1];
+	int r;
+
+	if ((r = git_commit_lookup(&base, repo, tree_of)) < 0 ||
+	    (r = git_commit_tree(&tree, base)) < 0 ||
+	    (r = git_tree_entry_bypath(&ent, tree, path)) < 0 ||
+	    (r = git_blob_create_from_buffer(&blob, repo, data, len)) < 0)
+		goto done;
+	memset(&upd, 0, sizeof(upd));
+	upd.action = GIT_TREE_UPDATE_UPSERT;
+	upd.id = blob;
+	upd.filemode = git_tree_entry_filemode(ent);
+	upd.path = path;
+	if ((r = git_tree_create_updated(&tid, repo, tree, 1, &upd)) < 0 ||
+	    (r = git_tree_lookup(&newtree, repo, &tid)) < 0 ||
+	    (r = git_commit_lookup(&par, repo, parent)) < 0 ||
+	    (r = repo_signature(repo, 1, &author)) < 0 ||
+	    (r = repo_signature(repo, 0, &committer)) < 0)
+		goto done;
+	parents[0] = par;
+	r = git_commit_create(out, repo, NULL, author, committer, NULL, msg,
+			      newtree, 1, parents);
+done:
+	git_signature_free(author);
+	git_signature_free(committer);
+	git_tree_entry_free(ent);
+	git_tree_free(newtree);
+	git_tree_free(tree);
+	git_commit_free(par);
+	git_commit_free(base);
+	return r;
+}

@@ -96,6 +96,18 @@ int repo_ref_cas(git_repository *repo, const char *name, const git_oid *id,
 int repo_ref_get(git_repository *repo, const char *name, git_oid *out);
 
 /*
+ * Make a commit whose tree is the tree of commit tree_of with the file at
+ * path (which must exist there; its mode is kept) holding data[0..len),
+ * with parent as its only parent and message msg; author and committer
+ * from repo_signature. Only objects are written, no ref: *out receives
+ * the new commit's id.
+ */
+int repo_commit_file(git_repository *repo, const git_oid *tree_of,
+		     const git_oid *parent, const char *path,
+		     const char *data, size_t len, const char *msg,
+		     git_oid *out);
+
+/*
  * A signature for commits pesq makes: GIT_COMMITTER_NAME/_EMAIL/_DATE
  * (or GIT_AUTHOR_* when author is set) from the environment like git,
  * else user.name/user.email from the configuration, else "pesq
