@@ -12,7 +12,8 @@ repo_open(git_repository **out, const char *dir)
 
 	git_libgit2_init();
 	if (dir)
-		r = git_repository_open_ext(out, dir, 0, NULL);
+		r = git_repository_open_ext(out, dir, 0,
+					    getenv("GIT_CEILING_DIRECTORIES"));
 	else
 		r = git_repository_open_ext(out, NULL,
 					    GIT_REPOSITORY_OPEN_FROM_ENV, NULL);

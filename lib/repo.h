@@ -17,8 +17,9 @@
  */
 
 /*
- * Open the repository containing dir (discovered upwards like git does;
- * dir NULL: from the current directory, honouring GIT_DIR and friends).
+ * Open the repository containing dir (discovered upwards like git does,
+ * stopping at GIT_CEILING_DIRECTORIES; dir NULL: from the current
+ * directory, honouring GIT_DIR and friends).
  * Initializes libgit2 on first use; close with repo_close, which also
  * shuts libgit2 down again.
  */

@@ -8,6 +8,8 @@
  *		llm.model "fake", prompt.id "p-FN"
  *	test-apply-rec -f RECFILE CANDFILE
  *		RECFILE's first record with candidate.code replaced
+ *	test-apply-rec -p PATH RECFILE
+ *		the string at PATH ("build.log") of RECFILE's first record
  */
 #include <err.h>
 #include <stdio.h>
@@ -17,6 +19,24 @@
 
 #include "jsonl.h"
 #include "repo.h"
+
+static void
+print_path(const char *path, const char *recfile)
+{
+	struct jsonl_reader r;
+	struct jsonl_rec *rec;
+	struct sbuf s = SBUF_INIT;
+	FILE *fp = fopen(recfile, "r");
+
+	if (!fp || (jsonl_reader_init(&r, fp, recfile), jsonl_read(&r, &rec)) != 1)
+		errx(1, "cannot read a record from '%s'", recfile);
+	if (!jsonl_path_str(rec, path, &s))
+		errx(1, "no string '%s'", path);
+	fwrite(s.buf, 1, s.len, stdout);
+	sbuf_release(&s);
+	jsonl_reader_release(&r);
+	fclose(fp);
+}
 
 static void
 from_record(const char *recfile, const struct sbuf *cand)
@@ -51,7 +71,8 @@ from_record(const char *recfile, const struct sbuf *cand)
 int
 main(int argc, char **argv)
 {
-	const char *rev = "HEAD", *recfile = NULL, *fn, *file, *p, *q;
+	const char *rev = "HEAD", *recfile = NULL, *path = NULL, *fn, *file;
+	const char *p, *q;
 	struct sbuf cand = SBUF_INIT, text = SBUF_INIT, s = SBUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_repository *repo;
@@ -60,9 +81,11 @@ main(int argc, char **argv)
 	struct jw w;
 	int c;
 
-	while ((c = getopt(argc, argv, "r:f:")) != -1) {
+	while ((c = getopt(argc, argv, "r:f:p:")) != -1) {
 		if (c == 'r')
 			rev = optarg;
+		else if (c == 'p')
+			path = optarg;
 		else if (c == 'f')
 			recfile = optarg;
 		else
@@ -70,6 +93,10 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (path) {
+		print_path(path, argv[0]);
+		return 0;
+	}
 	if (recfile) {
 		if (argc != 1 || sbuf_read_file(&cand, argv[0]) < 0)
 			errx(2, "usage: test-apply-rec -f RECFILE CANDFILE");
