@@ -38,16 +38,17 @@ usage(FILE *fp, int code)
 	exit(code);
 }
 
-/* Test hooks: die or stop at a named step (see ENVIRONMENT). */
+/* Test hooks: die, or stop once, at a named step (see ENVIRONMENT). */
 static void
 hook(const char *step)
 {
+	static int stopped;
 	const char *k = getenv("PESQ_APPLY_KILL_AT");
 	const char *s = getenv("PESQ_APPLY_STOP_AT");
 
 	if (k && !strcmp(k, step))
 		raise(SIGKILL);
-	if (s && !strcmp(s, step))
+	if (s && !strcmp(s, step) && !stopped++)
 		raise(SIGSTOP);
 }
 
@@ -176,27 +177,54 @@ output(const struct jsonl_rec *rec, const struct attempt *a,
 }
 
 /*
- * One record. Objects first, the branch last: the commit, its note's
- * apply line, the build, the build line, then the ref (created with
- * force=0, so a concurrent apply that took n makes us retry with n+1; a
- * correction moves the ref by compare-and-swap). A run killed anywhere
- * leaves either no ref or the ref with its commit and full note.
+ * One record. The commit is made and built first; then, holding the
+ * publish lock (so that concurrent applies never make the same commit
+ * with the same n), objects first and the branch last: the commit for
+ * the final n, its note's apply and build lines, then the ref (created
+ * with force=0, and on GIT_EEXISTS made again with n+1; a correction
+ * moves the ref by compare-and-swap). A run killed anywhere leaves either
+ * no ref or the ref with its commit and full note.
  */
 static int
-apply(const struct jsonl_rec *rec, struct sbuf *out, struct sbuf *err)
+apply(const struct jsonl_rec *rec, struct sbuf *out, struct sbuf *why)
 {
 	struct attempt a;
 	struct sbuf msg = SBUF_INIT, s = SBUF_INIT, log = SBUF_INIT;
 	struct sbuf line = SBUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
-	git_oid commit;
+	git_oid commit, tip;
 	long long ms = 0;
-	int ok = 0, built = 0, r = -1, tries = 0, rc;
+	int ok = 0, r = -1, tries = 0, rc, lock = -1;
 	struct jw w;
 
 	attempt_init(&a);
-	if (attempt_prepare(repo, rec, &base_oid, allow_sig, &a, err) < 0)
+	if (attempt_prepare(repo, rec, &base_oid, allow_sig, &a, why) < 0)
 		goto done;
+	if (!a.correction)
+		check(attempt_next_n(repo, &a), "refs");
+	attempt_message(&a, &msg);
+	check(repo_commit_file(repo, &a.base, &a.parent, a.file.buf,
+			       a.data.buf, a.data.len, msg.buf, &commit),
+	      "commit");
+	attempt_id(&a, &s);
+	if (verbose)
+		fprintf(stderr, "pesq-apply: %s: building in '%s'\n", s.buf,
+			slot.buf);
+	/* the tree is what counts: a commit made again has the same */
+	build(git_oid_tostr(hex, sizeof(hex), &commit), &ok, &ms, &log);
+	hook("build");
+
+	if ((lock = repo_lock(repo, "publish")) < 0)
+		err(3, "cannot lock '%spesq/publish.lock'",
+		    repo_commondir(repo));
+	sbuf_reset(&s);
+	attempt_ref(&a, &s);
+	if (a.correction && (repo_ref_get(repo, s.buf, &tip) < 0 ||
+			     !git_oid_equal(&tip, &a.parent))) {
+		sbuf_addf(why, "branch '%s' moved during the correction",
+			  s.buf + strlen("refs/heads/"));
+		goto done;
+	}
 	if (!a.correction)
 		check(attempt_next_n(repo, &a), "refs");
 	for (;;) {
@@ -205,7 +233,6 @@ apply(const struct jsonl_rec *rec, struct sbuf *out, struct sbuf *err)
 		check(repo_commit_file(repo, &a.base, &a.parent, a.file.buf,
 				       a.data.buf, a.data.len, msg.buf,
 				       &commit), "commit");
-		git_oid_tostr(hex, sizeof(hex), &commit);
 		hook("commit");
 		sbuf_reset(&s);
 		attempt_id(&a, &s);
@@ -213,26 +240,8 @@ apply(const struct jsonl_rec *rec, struct sbuf *out, struct sbuf *err)
 		attempt_note_apply(&a, &w);
 		note_line(&commit, &w, &line, NOTES_FRESH);
 		hook("note-apply");
-		if (!built) {
-			/* a retry with n+1 has the same tree: build once */
-			if (verbose)
-				fprintf(stderr, "pesq-apply: %s: building "
-					"in '%s'\n", s.buf, slot.buf);
-			build(hex, &ok, &ms, &log);
-			built = 1;
-		}
-		hook("build");
 		note_start(&w, &line, "build", s.buf);
-		jw_key(&w, "ok");
-		jw_bool(&w, ok);
-		jw_key(&w, "ms");
-		jw_int(&w, ms);
-		jw_key(&w, "cmd");
-		jw_str(&w, build_cmd.buf);
-		jw_key(&w, "slot");
-		jw_str(&w, slot.buf);
-		jw_key(&w, "log");
-		jw_strn(&w, log.buf, log.len);
+		attempt_note_build(&w, ok, ms, build_cmd.buf, slot.buf, &log);
 		note_line(&commit, &w, &line, 0);
 		hook("note-build");
 		sbuf_reset(&s);
@@ -244,12 +253,13 @@ apply(const struct jsonl_rec *rec, struct sbuf *out, struct sbuf *err)
 			break;
 		if (rc == GIT_ELOCKED && ++tries < 100)
 			continue;
+		/* a writer that does not take our lock got n first */
 		if (rc == GIT_EEXISTS && !a.correction && ++tries < 1000) {
 			a.n++;
 			continue;
 		}
 		if (rc == GIT_EMODIFIED || rc == GIT_ENOTFOUND) {
-			sbuf_addf(err, "branch '%s' moved during the correction",
+			sbuf_addf(why, "branch '%s' moved during the correction",
 				  s.buf + strlen("refs/heads/"));
 			goto done;
 		}
@@ -265,6 +275,7 @@ apply(const struct jsonl_rec *rec, struct sbuf *out, struct sbuf *err)
 	output(rec, &a, &commit, ok, ms, &log, out);
 	r = 0;
 done:
+	repo_unlock(lock);
 	attempt_release(&a);
 	sbuf_release(&msg);
 	sbuf_release(&s);

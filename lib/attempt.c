@@ -308,3 +308,19 @@ attempt_note_apply(const struct attempt *a, struct jw *w)
 	jw_key(w, "prompt");
 	jw_str(w, a->prompt.buf);
 }
+
+void
+attempt_note_build(struct jw *w, int ok, long long ms, const char *cmd,
+		   const char *slot, const struct sbuf *log)
+{
+	jw_key(w, "ok");
+	jw_bool(w, ok);
+	jw_key(w, "ms");
+	jw_int(w, ms);
+	jw_key(w, "cmd");
+	jw_str(w, cmd);
+	jw_key(w, "slot");
+	jw_str(w, slot);
+	jw_key(w, "log");
+	jw_strn(w, log->buf, log->len);
+}

@@ -66,4 +66,8 @@ int attempt_next_n(git_repository *repo, struct attempt *a);
  */
 void attempt_note_apply(const struct attempt *a, struct jw *w);
 
+/* The same for the "build" line: ok, ms, cmd, slot, log. */
+void attempt_note_build(struct jw *w, int ok, long long ms, const char *cmd,
+			const char *slot, const struct sbuf *log);
+
 #endif

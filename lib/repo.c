@@ -1,6 +1,11 @@
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "repo.h"
 #include "xalloc.h"
@@ -351,4 +356,43 @@ done:
 	git_commit_free(par);
 	git_commit_free(base);
 	return r;
+}
+
+int
+repo_lock(git_repository *repo, const char *name)
+{
+	struct sbuf p = SBUF_INIT;
+	int fd, e;
+
+	sbuf_addf(&p, "%spesq", repo_commondir(repo));
+	if (mkdir(p.buf, 0777) < 0 && errno != EEXIST) {
+		e = errno;
+		sbuf_release(&p);
+		errno = e;
+		return -1;
+	}
+	sbuf_addf(&p, "/%s.lock", name);
+	fd = open(p.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	e = errno;
+	sbuf_release(&p);
+	if (fd < 0) {
+		errno = e;
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+	}
+	return fd;
+}
+
+void
+repo_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }

@@ -109,6 +109,15 @@ int repo_commit_file(git_repository *repo, const git_oid *tree_of,
 		     git_oid *out);
 
 /*
+ * Take an exclusive flock(2) on <commondir>pesq/<name>.lock (making the
+ * directory when needed), waiting for another holder. Returns the file
+ * descriptor to give to repo_unlock, or -1 with errno set. The kernel
+ * releases the lock when the process dies.
+ */
+int repo_lock(git_repository *repo, const char *name);
+void repo_unlock(int fd);
+
+/*
  * A signature for commits pesq makes: GIT_COMMITTER_NAME/_EMAIL/_DATE
  * (or GIT_AUTHOR_* when author is set) from the environment like git,
  * else user.name/user.email from the configuration, else "pesq
