@@ -63,8 +63,10 @@ check(int r, const char *what)
 static void
 build(const char *hex, int *ok, long long *ms, struct sbuf *log)
 {
+	/* an outer make (pesq.mk) must not leak its flags or jobserver */
 	static const char *const unset[] = { "GIT_DIR", "GIT_WORK_TREE",
-		"GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR", NULL };
+		"GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR", "MAKEFLAGS",
+		"MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", NULL };
 	struct worktree wt;
 	struct sbuf e = SBUF_INIT, cmd = SBUF_INIT, strip = SBUF_INIT;
 	struct proc_opt opt;
