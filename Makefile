@@ -110,7 +110,7 @@ install: all $(MANS)
 	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(datadir)' \
 		'$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(mandir)/man5' \
 		'$(DESTDIR)$(mandir)/man7'
-	install -m 755 $(PROGS) '$(DESTDIR)$(bindir)'
+	set -e; for p in $(PROGS); do install -m 755 $$p '$(DESTDIR)$(bindir)'; done
 	set -e; for s in $(SCRIPTS); do \
 		case $$s in scripts/git-*) \
 			install -m 755 $$s '$(DESTDIR)$(bindir)';; \
