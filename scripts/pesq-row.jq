@@ -1,6 +1,5 @@
 # pesq-row.jq: one row of the run's table from a record that has been
-# through pesq-bench. --argjson tokens N (model tokens spent on all its
-# tries), --argjson tries N (1 + corrections).
+# through pesq-bench; `loop` (pesq-tally.jq) has its tries and tokens.
 def verdict:
 	if (.verdict | type) == "object" then .verdict.verdict
 	elif (.verdict | type) == "string" then .verdict
@@ -13,9 +12,9 @@ def verdict:
 	attempt: .attempt.id,
 	base: .attempt.base,
 	commit: .attempt.commit,
-	tries: $tries,
+	tries: (.loop.tries // 0),
 	verdict: verdict,
 	speedup: (.bench.speedup // .verdict.speedup // null),
-	tokens: $tokens,
+	tokens: (.loop.tokens // 0),
 	error: (.error.msg // null)
 }
