@@ -14,7 +14,8 @@ def verdict:
 	commit: .attempt.commit,
 	tries: (.loop.tries // 0),
 	verdict: verdict,
-	speedup: (.bench.speedup // .verdict.speedup // null),
+	speedup: ((if (.bench | type) == "object" then .bench.speedup else null end)
+	    // (if (.verdict | type) == "object" then .verdict.speedup else null end)),
 	tokens: (.loop.tokens // 0),
 	error: (.error.msg // null)
 }
