@@ -146,9 +146,9 @@ test_expect_success 'a candidate that changes the output is rejected' '
 
 test_expect_success 'an identical candidate is not accepted' '
 	new_repo r3 &&
-	sed -n "/^count_word(/,/^}/p" r3/count.c >same.c &&
-	{ echo void && cat same.c; } >parent-same.c &&
-	reply "Task: make \`count_word\`" parent-same.c >script &&
+	sed -n "/^table_find(/,/^}/p" r3/table.c >same.c &&
+	{ echo long && cat same.c; } >child-same.c &&
+	reply "Task: make the function \`table_find\`" child-same.c >script &&
 	start_fake script &&
 	test_when_finished stop_fake &&
 	(cd r3 && git pesq run --no-chain -n 1 -S ../stacks.folded \
