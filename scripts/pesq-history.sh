@@ -35,10 +35,11 @@ EOF
 
 usage_report() {
 	cat <<'EOF'
-usage: git pesq report [--json] [--svg FILE]
+usage: git pesq report [--json] [--svg FILE] [--last]
 
    -j, --json       the totals as one JSON object
    -s, --svg FILE   also draw the speedup of pesq/best and the verdicts
+   -l, --last       the table of the last run instead
 EOF
 }
 
@@ -439,11 +440,12 @@ cmd_show() {
 # --- report ------------------------------------------------------------
 
 cmd_report() {
-	rp_json= rp_svg=
+	rp_json= rp_svg= rp_last=
 	while [ $# -gt 0 ]
 	do
 		case $1 in
 		-j|--json) rp_json=t ;;
+		-l|--last) rp_last=t ;;
 		-s|--svg)
 			[ $# -ge 2 ] ||
 				usage_error report "option '$1' needs a value"
@@ -457,6 +459,12 @@ cmd_report() {
 		shift
 	done
 	need_repo
+	if [ -n "$rp_last" ]; then
+		[ -z "$rp_json$rp_svg" ] ||
+			usage_error report "--last goes alone"
+		run_table
+		return
+	fi
 	hist_tmp
 	ledger_attempts "$tmp/attempts"
 	best_steps "$tmp/best"
