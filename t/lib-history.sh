@@ -25,9 +25,9 @@ def_of() {
 
 # put_note COMMIT: the lines on stdin appended to COMMIT's note.
 put_note() {
-	{ git notes --ref=pesq show "$1" 2>/dev/null; cat; } >note.tmp &&
-	git notes --ref=pesq add -f -F note.tmp "$1" >/dev/null 2>&1 &&
-	rm -f note.tmp
+	{ git notes --ref=pesq show "$1" 2>/dev/null; cat; } >.git/note.tmp &&
+	git notes --ref=pesq add -f -F .git/note.tmp "$1" >/dev/null 2>&1 &&
+	rm -f .git/note.tmp
 }
 
 # try FN N BASE PARENT NCORR OK TIME MODEL ROLE IN OUT CODE: one try of
@@ -38,8 +38,8 @@ try() {
 	set -- "$@" $(def_of "$1" "$3")
 	git cat-file blob "$3:count.c" |
 	LC_ALL=C awk -v n="${15}" -v code="${12}" \
-	    'NR == n { print code; next } { print }' >count.new &&
-	blob=$(git hash-object -w count.new) &&
+	    'NR == n { print code; next } { print }' >.git/count.new &&
+	blob=$(git hash-object -w .git/count.new) &&
 	tree=$(git ls-tree "$3" | sed "/	count.c\$/d" |
 	    { cat; printf '100644 blob %s\tcount.c\n' "$blob"; } | git mktree) &&
 	{
@@ -47,9 +47,9 @@ try() {
 		    "$1" "$2" &&
 		printf 'Pesq-Model: %s\nPesq-Prompt: p%s%s\n' "$8" "$1" "$5" &&
 		if [ "$5" -gt 0 ]; then printf 'Pesq-Correction: %s\n' "$5"; fi
-	} >msg &&
+	} >.git/msg &&
 	c=$(GIT_COMMITTER_DATE="$7 +0000" GIT_AUTHOR_DATE="$7 +0000" \
-	    git commit-tree -p "$4" -F msg "$tree") &&
+	    git commit-tree -p "$4" -F .git/msg "$tree") &&
 	if [ "$6" = true ]; then log=; else
 		log='build exited with 2\ncount.c:1:5: error: expected ; before }'
 	fi &&
@@ -81,15 +81,15 @@ judge() {
 # advance COMMIT BASE FN SPEEDUP LO HI ID: pesq-bench's squashed commit of
 # an accepted attempt on pesq/best; its id goes to $best.
 advance() {
-	git show -s --format=%B "$1" | sed -n '/^Pesq-/p' >trailers &&
+	git show -s --format=%B "$1" | sed -n '/^Pesq-/p' >.git/trailers &&
 	{
 		printf 'pesq: %s: faster %s (%.2fx)\n\n' "$3" "$3" "$4" &&
-		cat trailers &&
+		cat .git/trailers &&
 		printf 'Pesq-Speedup: %.4f (99%% CI %.4f-%.4f, 1 rounds, cpu)\n' \
 		    "$4" "$5" "$6" &&
 		printf 'Pesq-Commit: %s\n' "$1"
-	} >msg &&
-	best=$(git commit-tree -p "$2" -F msg "$(git rev-parse "$1^{tree}")") &&
+	} >.git/msg &&
+	best=$(git commit-tree -p "$2" -F .git/msg "$(git rev-parse "$1^{tree}")") &&
 	git update-ref refs/heads/pesq/best "$best" "$2"
 }
 
