@@ -64,7 +64,7 @@ MANS := $(patsubst man/%.scd,$(O)/man/%,$(wildcard man/*.scd))
 DEBIAN_PACKAGES = build-essential pkg-config git perl man-db \
 	libgit2-dev libcurl4-openssl-dev libclang-dev llvm-14 \
 	libjsmn-dev jq scdoc linux-perf bubblewrap \
-	clang libclang-rt-14-dev libxml2-utils
+	clang libclang-rt-14-dev libxml2-utils libstb-dev
 
 PROVE ?= prove
 PROVE_FLAGS ?= -j2
