@@ -5,7 +5,7 @@ def lpad($n): tostring | (" " * ($n - length)) + .;
 def speed: if . == null then "-" else (. * 1000 | round / 1000 | tostring) + "x" end;
 [["function", "role", "attempts", "verdict", "speedup", "tokens"]]
 + [.[] | [.fn, .role, (.tries | tostring), .verdict, (.speedup | speed),
-    (.tokens | tostring)]]
+    (if .tokens == null then "-" else .tokens | tostring end)]]
 | . as $rows
 | [range(0; 6) as $c | [$rows[][$c] | length] | max] as $w
 | $rows[]

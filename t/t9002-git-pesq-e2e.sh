@@ -82,6 +82,7 @@ test_expect_success 'setup: replies' '
 		"$SRC_ROOT/t/fixtures/sample/pesq/replies/table_find.txt" |
 		sed "1d;\$d" >child-fast.c &&
 	sed "s/return -1;/return -1/" child-fast.c >child-broken.c &&
+	printf "long\ntable_find(const struct table *t, const char *w)\n{\n\treturn t == NULL && w == NULL ? 0 : -1;\n}\n" >child-wrong.c &&
 	sed "s/t->total++;/t->total += 2;/" parent-fast.c >parent-wrong.c &&
 	grep "total += 2" parent-wrong.c &&
 	grep "return -1\$" child-broken.c
@@ -91,7 +92,7 @@ test_expect_success 'accepted parent first, then a child corrected once' '
 	new_repo r1 &&
 	{
 		reply "Task: make \`count_word\`" parent-fast.c &&
-		reply "Your version was rejected" child-fast.c &&
+		reply "Your version was rejected" child-wrong.c &&
 		reply "Task: make the function \`table_find\`" child-broken.c
 	} >script &&
 	start_fake script &&
@@ -104,26 +105,29 @@ test_expect_success 'accepted parent first, then a child corrected once' '
 	) &&
 	test_cmp before after &&
 	jq -r ".body.messages[-1].content" fake.log | sed -n "s/^Task: //p" |
-		cut -c1-30 >asked &&
+		cut -c1-20 >asked &&
 	cat >expect <<-\EOF &&
-	make `count_word` (count.c:8)
-	make the function `table_find`
-	you were asked to make the fun
+	make `count_word` (c
+	make the function `t
+	you were asked to ma
 	EOF
 	test_cmp expect asked &&
 	grep "^count_word  *parent  *1  accepted" out &&
-	grep "^table_find  *leaf  *2  " out &&
+	grep "^table_find  *leaf  *2  output-differs" out &&
 	git -C r1 rev-parse pesq/count_word/1^ >expect &&
 	git -C r1 rev-parse HEAD >actual &&
 	test_cmp expect actual &&
-	git -C r1 rev-list --count pesq/count_word/1..pesq/table_find/1 >n &&
+	git -C r1 rev-list --count pesq/best..pesq/table_find/1 >n &&
 	echo 2 >expect && test_cmp expect n &&
 	git -C r1 notes --ref=pesq show pesq/table_find/1 >note &&
-	jq -e "select(.event == \"build\") | .ok" note
+	jq -s -e "map(select(.event == \"build\"))[-1].ok" note &&
+	git -C r1 notes --ref=pesq show pesq/table_find/1~1 >note &&
+	jq -s -e "map(select(.event == \"build\"))[-1].ok == false" note
 '
 
 test_expect_success 'pesq/best moved by one squashed commit that says why' '
 	git -C r1 rev-list --count HEAD..pesq/best >n &&
+	echo 1 >expect && test_cmp expect n &&
 	git -C r1 log --notes=pesq -1 pesq/best >log &&
 	test_grep "count_word" log &&
 	git -C r1 diff --stat HEAD pesq/best >stat &&
