@@ -142,10 +142,18 @@ ledger_attempts() {
 		grep -v '^{"bad":' "$1.ev" >"$1.ev2"
 		mv "$1.ev2" "$1.ev"
 	fi
+	# the parents of the noted commits that are here, for notes that
+	# do not say (an apply line without parent)
+	cut -f 1 "$1.events" | sort -u | git cat-file --batch-check |
+	    awk '$2 == "commit" { print $1 }' |
+	    git log --no-walk=unsorted --stdin --format='%H %P' 2>/dev/null |
+	    awk 'NF >= 2 { printf "{\"commit\":\"%s\",\"parent\":\"%s\"}\n", $1, $2 }' \
+	    >"$1.parents"
 	jq -s -c --slurpfile branches "$1.branches" \
+	    --slurpfile parents "$1.parents" \
 	    -f "$datadir/pesq-ledger.jq" "$1.ev" >"$1" ||
 		die "cannot make sense of the notes in '$notes_ref'"
-	rm -f "$1.events" "$1.branches" "$1.ev"
+	rm -f "$1.events" "$1.branches" "$1.ev" "$1.parents"
 }
 
 # best_steps OUT: the squashed commits of pesq/best, oldest first, one
@@ -182,7 +190,7 @@ best_steps() {
 # COMMIT, as one compare-and-swap of refs/notes/pesq (retried when
 # another writer moved it meanwhile).
 ledger_append() {
-	la_tmp=refs/pesq-tmp/notes-$$
+	la_tmp=refs/notes/pesq-tmp-$$
 	la_i=0
 	while [ $la_i -lt 20 ]
 	do
@@ -197,19 +205,21 @@ ledger_append() {
 			git notes --ref=$la_tmp show "$1" 2>/dev/null
 			cat "$2"
 		} >"$2.note"
-		GIT_NOTES_REWRITE_REF= git -c core.notesRef=$la_tmp \
-		    notes --ref=$la_tmp add -f -F "$2.note" "$1" \
-		    >/dev/null 2>&1 || { git update-ref -d $la_tmp; return 1; }
+		git notes --ref=$la_tmp add -f -F "$2.note" "$1" >/dev/null 2>&1 ||
+		{
+			git update-ref -d $la_tmp 2>/dev/null
+			return 1
+		}
 		la_new=$(git rev-parse $la_tmp)
 		if git update-ref -m "pesq: note" $notes_ref "$la_new" \
 		    "${la_old:-$zero}" 2>/dev/null
 		then
-			git update-ref -d $la_tmp
+			git update-ref -d $la_tmp 2>/dev/null
 			rm -f "$2.note"
 			return 0
 		fi
 	done
-	git update-ref -d $la_tmp
+	git update-ref -d $la_tmp 2>/dev/null
 	return 1
 }
 
@@ -231,7 +241,8 @@ ledger_llm() {
 		ms: .llm.ms, cached: .llm.cached, cost: .llm.cost,
 		sample: .llm.sample, summary: .candidate.summary,
 		def: (.def | if type == "object" then
-		    {file, line, end_line, start, end, blob} else null end)}
+		    {file, line, end_line, start, "end": .end, blob}
+		    else null end)}
 		| with_entries(select(.value != null)))}' "$1" \
 	    >"$1.llm" || return 1
 	while IFS= read -r ll

@@ -3,7 +3,8 @@
 # Input (jq -s): the lines of every note in refs/notes/pesq, each with
 # the member `commit` (the commit the note is on) added. $branches (jq
 # --slurpfile): objects {commit, branch} for the attempt branches there
-# are. Output: one record per attempt, newest first (see git-pesq(1),
+# are; $parents: {commit, parent} (first parent) of the noted commits
+# that are here, for notes whose apply line does not say. Output: one record per attempt, newest first (see git-pesq(1),
 # "THE LEDGER").
 #
 # An attempt is a chain of commits: the first try on its base, then one
@@ -22,6 +23,7 @@ def median: map(num | select(. != null)) | sort
 	  else (.[length / 2 - 1] + .[length / 2]) / 2 end;
 
 ($branches | map({key: .commit, value: .branch}) | from_entries) as $br
+| ($parents | map({key: .commit, value: .parent}) | from_entries) as $par
 | [.[] | select(type == "object" and (.event | type) == "string"
     and (.commit | type) == "string")]
 | group_by(.commit)
@@ -30,10 +32,16 @@ def median: map(num | select(. != null)) | sort
 | from_entries as $ev
 # the apply line of a commit: its place in a chain
 | def apply($c): [$ev[$c][]? | select(.event == "apply")] | last;
+  def id($c): [$ev[$c][]? | .attempt | select(type == "string")] | last;
   def prev($c): apply($c) as $a
-	| if $a == null or $a.parent == null or $a.parent == $a.base
-	  or $ev[$a.parent] == null then null else $a.parent end;
-  def chain($c): [$c | recurse(prev(.); . != null)] | reverse;
+	| if $a.parent != null then
+		(if $a.parent == $a.base or $ev[$a.parent] == null then null
+		 else $a.parent end)
+	  else ($par[$c] // null) as $p
+		| if $p != null and $ev[$p] != null and id($p) == id($c)
+		  then $p else null end
+	  end;
+  def chain($c): [limit(1000; $c | recurse(prev(.); . != null))] | reverse;
   ([$ev | keys[] | prev(.) | select(. != null)]
    | map({key: ., value: true}) | from_entries) as $inner
 | [$ev | keys[] | select($inner[.] | not)]
