@@ -41,31 +41,25 @@ git config pesq.command "sh '$root/t/fixtures/sample/pesq/replay.sh'"
 printf 'wordfreq;main;count_file;count_word;table_find 9000\n' >../stacks
 
 : >../trace
-i=0 total=0
+i=0
 while [ $i -lt "$n" ]
 do
-	t0=$(date +%s%N)
 	PESQ_TRACE=$out/trace git pesq run -q --again --no-chain -n 1 \
 	    -S ../stacks 2>>../err
-	t1=$(date +%s%N)
-	total=$((total + (t1 - t0) / 1000000))
 	i=$((i + 1))
 done
-# Per attempt: everything but the run's setup (profile, hot list) and
-# its final A/B, which happen once a run.
-awk -v n="$n" -v total="$total" '
-	$1 == "phase" { once += $2; next }
+# Per attempt: the loop over the targets (not the run's setup, profile
+# and hot list, nor its final A/B, which happen once a run).
+awk -v n="$n" '
+	$1 == "loop" { loop += $2; next }
 	$3 == "final" { next }
-	$3 != "pesq-bench" { pipes += $2; s[$3] += $2; c[$3]++; next }
-	{ bench += $2; s[$3] += $2; c[$3]++ }
+	$3 == "pesq-bench" { bench += $2; next }
+	{ pipes += $2; s[$3] += $2; c[$3]++ }
 	END {
-		att = total - once
-		printf "loop: %d attempts (build and bench `true`, canned replies)\n", n
-		printf "loop: per attempt: %d ms, of which pesq-bench %d ms " \
-		    "(its rounds of `true`), the other filters %d ms, " \
-		    "git-pesq itself %d ms\n", att / n, bench / n, pipes / n,
-		    (att - bench - pipes) / n
-		for (k in s)
-			printf "loop:   pipeline from %-12s %6d ms a call\n",
-			    k, s[k] / c[k]
+		printf "loop: %d attempts (build and bench `true`, canned " \
+		    "replies)\n", n
+		printf "loop: per attempt: %d ms: pesq-bench %d ms (its " \
+		    "rounds of `true`), deps | prompt | llm | apply %d ms, " \
+		    "git-pesq itself %d ms\n", loop / n, bench / n,
+		    pipes / n, (loop - bench - pipes) / n
 	}' ../trace
