@@ -8,7 +8,7 @@ PATH=$SRC_ROOT/t/fixtures/loop-stubs:$PATH
 STUB_HOT=$HOME/hot.jsonl STUB_REPLIES=$HOME/replies STUB_LOG=$HOME/log
 export STUB_HOT STUB_REPLIES STUB_LOG
 # The harness's PESQ_BUILD (the build directory) is not pesq.mk's.
-unset PESQ_BUILD MAKEFLAGS MFLAGS
+unset PESQ_BUILD MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
 test_expect_success 'setup' '
 	cat >hot.jsonl <<-\EOT &&
