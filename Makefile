@@ -149,3 +149,8 @@ fuzz: | $(O)/.dirs
 		-print_final_stats=1 $(O)/fuzz-corpus
 
 -include $(wildcard $(O)/*/*.d $(O)/t/*/*.d)
+
+# The README's main-job command: pesq on the bundled sample, end to end.
+demo: all $(MANS)
+	sh t/fixtures/sample/pesq/demo.sh '$(O)'
+.PHONY: demo
