@@ -232,6 +232,7 @@ machine(struct jw *w)
 		struct proc_res r;
 		const char *c = getenv("CC");
 
+		sbuf_reset(&s);
 		sbuf_addf(&s, "%s --version", c && *c ? c : "cc");
 		po.cmd = s.buf;
 		po.timeout = 10;
@@ -414,6 +415,12 @@ check(const struct bench_opt *o, const char *base_dir, const char *cand_dir,
 			ret = -1;
 			break;
 		}
+	}
+	if (ret == 0 && status[0] != 0) {
+		/* a base that fails measures nothing: a mistake in the setup */
+		sbuf_addf(&r->reason, "the base's benchmark exited with status "
+			  "%d", status[0]);
+		ret = -1;
 	}
 	if (ret < 0) {
 		r->verdict = BENCH_ERROR;
@@ -628,4 +635,114 @@ bench_summary(const struct bench_result *r, const struct ab_param *p,
 	sbuf_addf(out, " (%g%% CI %.2f-%.2f, %zu rounds): %s", p->confidence *
 		  100, st->lo, st->hi, st->rounds,
 		  bench_verdict_name(r->verdict));
+}
+
+int
+bench_recompute_line(const struct jsonl_rec *rec, struct sbuf *out,
+		     struct sbuf *msg)
+{
+	int tok = jsonl_get(rec, 0, "bench"), same = 1, ret = 0;
+	struct sbuf b = SBUF_INIT, key = SBUF_INIT;
+	struct jw w;
+
+	jw_init(&w, &b);
+	if (tok < 0 || jsonl_get(rec, tok, "decision") < 0) {
+		sbuf_add(out, rec->buf, rec->len);
+	} else if (bench_recompute(rec, tok, &w, &same, msg) < 0) {
+		sbuf_add(out, rec->buf, rec->len);
+		ret = -1;
+	} else {
+		struct jw o;
+
+		/* every member in its place, bench replaced */
+		jw_init(&o, out);
+		jw_obj(&o);
+		for (int k = 1; k < rec->ntok; k = jsonl_skip(rec, k + 1)) {
+			sbuf_reset(&key);
+			jsonl_str(rec, k, &key);
+			jw_key(&o, key.buf);
+			if (k + 1 == tok)
+				jw_raw(&o, b.buf, b.len);
+			else
+				jw_tok(&o, rec, k + 1);
+		}
+		jw_obj_end(&o);
+		jw_release(&o);
+		ret = !same;
+	}
+	sbuf_addc(out, '\n');
+	jw_release(&w);
+	sbuf_release(&b);
+	sbuf_release(&key);
+	return ret;
+}
+
+void
+bench_calibrate_record(const struct bench_result *r, const char *base,
+		       double noise, int stored, struct sbuf *out)
+{
+	struct jw w;
+
+	jw_init(&w, out);
+	jw_obj(&w);
+	jw_key(&w, "calibrate");
+	jw_obj(&w);
+	jw_key(&w, "base");
+	jw_str(&w, base);
+	jw_key(&w, "noise");
+	if (noise >= 0)
+		jw_numg(&w, noise, 4);
+	else
+		jw_null(&w);
+	jw_key(&w, "stored");
+	jw_bool(&w, stored);
+	jw_obj_end(&w);
+	jw_key(&w, "bench");
+	jw_raw(&w, r->bench.buf, r->bench.len);
+	if (r->verdict == BENCH_ERROR) {
+		jw_key(&w, "verdict_reason");
+		jw_str(&w, r->reason.buf);
+	}
+	jw_obj_end(&w);
+	jw_release(&w);
+	sbuf_addc(out, '\n');
+}
+
+uint64_t
+bench_seed(const char *id)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619u;
+	return h;
+}
+
+void
+bench_record(const struct jsonl_rec *rec, const struct bench_result *r,
+	     struct sbuf *out)
+{
+	static const char *const mine[] = {
+		"test", "bench", "verdict", "verdict_reason", NULL
+	};
+	struct jw w;
+
+	jw_init(&w, out);
+	jw_obj(&w);
+	jsonl_copy_except(rec, &w, mine);
+	if (r->test.len) {
+		jw_key(&w, "test");
+		jw_raw(&w, r->test.buf, r->test.len);
+	}
+	if (r->bench.len) {
+		jw_key(&w, "bench");
+		jw_raw(&w, r->bench.buf, r->bench.len);
+	}
+	jw_key(&w, "verdict");
+	jw_str(&w, bench_verdict_name(r->verdict));
+	jw_key(&w, "verdict_reason");
+	jw_str(&w, r->reason.buf);
+	jw_obj_end(&w);
+	jw_release(&w);
+	sbuf_addc(out, '\n');
 }

@@ -1,6 +1,8 @@
 #ifndef PESQ_BENCH_H
 #define PESQ_BENCH_H
 
+#include <stdint.h>
+
 #include "ab.h"
 #include "jsonl.h"
 #include "sbuf.h"
@@ -68,6 +70,25 @@ void bench_judge(const struct bench_opt *o, const char *base_dir,
 void bench_calibrate(const struct bench_opt *o, const char *base_dir,
 		     struct bench_result *r, double *noise);
 
+/* FNV-1a of an attempt's id: a bootstrap seed of its own, stable. */
+uint64_t bench_seed(const char *id);
+
+/*
+ * The output record, and a newline, appended to out: every member of rec
+ * except test, bench, verdict and verdict_reason, then r's test and
+ * bench objects (when there are), verdict and verdict_reason.
+ */
+void bench_record(const struct jsonl_rec *rec, const struct bench_result *r,
+		  struct sbuf *out);
+
+/*
+ * The record --calibrate writes, and a newline, appended to out:
+ * {"calibrate": {"base": base, "noise": noise (null when < 0), "stored":
+ * stored}, "bench": r's bench object, "verdict_reason" on error}.
+ */
+void bench_calibrate_record(const struct bench_result *r, const char *base,
+			    double noise, int stored, struct sbuf *out);
+
 /*
  * Recompute the decision of the bench object at token `tok` of rec from
  * its raw samples and parameters, and write the object to w again: every
@@ -79,6 +100,16 @@ void bench_calibrate(const struct bench_opt *o, const char *base_dir,
  */
 int bench_recompute(const struct jsonl_rec *rec, int tok, struct jw *w,
 		    int *same, struct sbuf *msg);
+
+/*
+ * --recompute for one line: rec with its bench object (when it has one
+ * with a decision) recomputed in place, and a newline, appended to out;
+ * lines without such an object are copied. Returns 0, 1 when the
+ * recomputed decision or interval differs from the stored one, -1 when
+ * the bench object lacks something (msg says what; the line is copied).
+ */
+int bench_recompute_line(const struct jsonl_rec *rec, struct sbuf *out,
+			 struct sbuf *msg);
 
 /*
  * The one line for people: "<id>: 1.23x faster (99% CI 1.18-1.29, 14

@@ -25,7 +25,7 @@ sandbox_argv(const char *dir, const char *cmd)
 		"--dev", "/dev",
 		"--proc", "/proc",
 		"--tmpfs", "/tmp",
-		"--unshare-net", "--unshare-ipc", "--unshare-pid",
+		"--unshare-net", "--unshare-ipc",
 		"--die-with-parent",
 	};
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), n = 0, i;

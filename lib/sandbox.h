@@ -6,9 +6,12 @@
 /*
  * Running a candidate's commands under bubblewrap(1): the whole file
  * system read-only, a fresh /dev and /proc, a private empty /tmp, the
- * one directory `dir` writable, and no network (a new network namespace
- * has only a loopback device, and it is down), no shared IPC and a pid
- * namespace of its own, so that nothing outlives the sandbox.
+ * one directory `dir` writable, no network (a network namespace of its
+ * own, with nothing but a loopback device of its own) and no shared IPC.
+ * The processes stay in the caller's pid namespace and process group, so
+ * that killing the group ends them and their CPU time reaches wait4(2)
+ * (a pid namespace of their own loses it); --die-with-parent ends them
+ * should bubblewrap itself be killed.
  */
 
 /*

@@ -5,7 +5,7 @@
  *	     [--write PATH] [--connect PORT]
  *	spin --serve FILE
  *
- * Does UNITS units of busy work (about a millisecond each on a current
+ * Does UNITS (a decimal number) units of busy work (about a millisecond each on a current
  * machine; never sleeps), the number read from FILE with -f, then prints
  * TEXT (default "spin") and a newline: the output does not depend on the
  * amount of work, so a faster variant prints the same. --hang works
@@ -31,19 +31,22 @@
 
 static volatile uint64_t sink;
 
+#define UNIT 600000L		/* steps of a unit of work */
+
 static void
-work(long units)
+work(double units)
 {
 	uint64_t x = 88172645463325252ULL;
+	long steps = (long)(units * UNIT + 0.5);
 
-	for (long u = 0; units < 0 || u < units; u++) {
-		for (int i = 0; i < 600000; i++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-		}
-		sink = x;
+	for (long i = 0; units < 0 || i < steps; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (i % UNIT == 0)
+			sink = x;
 	}
+	sink = x;
 }
 
 static int
@@ -114,7 +117,7 @@ main(int argc, char **argv)
 	const char *text = "spin", *file = NULL, *wpath = NULL;
 	const char *port = NULL;
 	int c, status = 0, hang = 0;
-	long units = 0;
+	double units = 0;
 
 	while ((c = getopt_long(argc, argv, "f:o:x:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -133,11 +136,11 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		units = atol(argv[optind]);
+		units = atof(argv[optind]);
 	if (file) {
 		FILE *fp = fopen(file, "r");
 
-		if (!fp || fscanf(fp, "%ld", &units) != 1)
+		if (!fp || fscanf(fp, "%lf", &units) != 1)
 			errx(2, "cannot read a number from '%s'", file);
 		fclose(fp);
 	}
