@@ -22,12 +22,12 @@ bench() {
 }
 
 test_expect_success 'setup' '
-	prog base 10 &&
-	prog same 10 &&
-	prog fast 7 &&
-	prog slow 13 &&
-	prog other "-o other 10" &&
-	prog status "-x 3 10" &&
+	prog base 6 &&
+	prog same 6 &&
+	prog fast 4 &&
+	prog slow 8 &&
+	prog other "-o other 6" &&
+	prog status "-x 3 6" &&
 	prog hang --hang "echo \$\$ >\"$HOME/hang.pid\"" &&
 	echo "{\"attempt\":{\"id\":\"f/1\"},\"x\":[1,{\"y\":\"\\u00e9\"}]}" >in
 '
