@@ -64,7 +64,7 @@ MANS := $(patsubst man/%.scd,$(O)/man/%,$(wildcard man/*.scd))
 DEBIAN_PACKAGES = build-essential pkg-config git perl man-db \
 	libgit2-dev libcurl4-openssl-dev libclang-dev llvm-14 \
 	libjsmn-dev jq scdoc linux-perf bubblewrap \
-	clang libclang-rt-14-dev libxml2-utils
+	clang libclang-rt-14-dev libxml2-utils libstb-dev
 
 PROVE ?= prove
 PROVE_FLAGS ?= -j2
@@ -110,7 +110,7 @@ install: all $(MANS)
 	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(datadir)' \
 		'$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(mandir)/man5' \
 		'$(DESTDIR)$(mandir)/man7'
-	install -m 755 $(PROGS) '$(DESTDIR)$(bindir)'
+	set -e; for p in $(PROGS); do install -m 755 $$p '$(DESTDIR)$(bindir)'; done
 	set -e; for s in $(SCRIPTS); do \
 		case $$s in scripts/git-*) \
 			install -m 755 $$s '$(DESTDIR)$(bindir)';; \

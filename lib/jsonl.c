@@ -173,7 +173,7 @@ static const char *
 validate(const unsigned char *s, size_t n, size_t *off, size_t *ntok)
 {
 	unsigned char *stack = NULL;
-	size_t depth = 0, cap = 0, i = 0, count = 0;
+	size_t depth = 0, cap = 0, i = 0, count = 0, vstart = 0;
 	enum vstate st = V_VALUE;
 	const char *msg = NULL;
 
@@ -230,6 +230,7 @@ validate(const unsigned char *s, size_t n, size_t *off, size_t *ntok)
 				goto out;
 			}
 			count++;
+			vstart = i;
 			if (s[i] == '{' || s[i] == '[') {
 				XGROW(stack, depth + 1, cap);
 				stack[depth++] = s[i];
@@ -259,6 +260,7 @@ validate(const unsigned char *s, size_t n, size_t *off, size_t *ntok)
 			/* a literal or number must end at a delimiter */
 			if (st == V_AFTER && i < n && s[i - 1] != '"' &&
 			    !isws(s[i]) && !strchr(",]}", s[i])) {
+				i = vstart;
 				msg = "bad literal";
 				goto out;
 			}

@@ -149,8 +149,11 @@ sbuf_getline(struct sbuf *sb, FILE *fp)
 		c = getc_unlocked(fp);
 		if (c == EOF)
 			break;
-		if (c == '\n')
+		if (c == '\n') {
+			sbuf_grow(sb, 0);
+			sb->buf[sb->len] = '\0';
 			return 1;
+		}
 		if (sb->len + 1 >= sb->alloc)
 			sbuf_grow(sb, 1);
 		sb->buf[sb->len++] = (char)c;

@@ -1,0 +1,56 @@
+#!/bin/sh
+test_description='make install and uninstall into a scratch DESTDIR'
+. ./test-lib.sh
+
+unset MAKEFLAGS MAKELEVEL MFLAGS
+D=$TRASH_DIRECTORY/dest
+
+test_expect_success 'make install DESTDIR=... PREFIX=/usr' '
+	make -s -C "$SRC_ROOT" install DESTDIR="$D" PREFIX=/usr \
+		SANITIZE="$PESQ_SANITIZE" >out 2>err &&
+	test_path_is_file "$D/usr/share/pesq/pesq.mk" &&
+	test_path_is_file "$D/usr/share/man/man7/pesq.7" &&
+	test_path_is_file "$D/usr/share/man/man5/pesq-format.5"
+'
+
+test_expect_success 'every program is installed and runs' '
+	for src in "$SRC_ROOT"/cmd/*.c
+	do
+		[ -f "$src" ] || continue
+		p=$(basename "$src" .c) &&
+		test -x "$D/usr/bin/$p" &&
+		"$D/usr/bin/$p" -h >/dev/null || return 1
+	done
+'
+
+test_expect_success 'every man page is installed and readable with man -l' '
+	for m in "$SRC_ROOT"/man/*.scd
+	do
+		b=$(basename "$m" .scd) &&
+		f="$D/usr/share/man/man${b##*.}/$b" &&
+		test_path_is_file "$f" &&
+		MANWIDTH=80 man -l "$f" >page 2>err &&
+		grep -q NAME page || return 1
+	done
+'
+
+test_expect_success 'installed scripts keep their run bit' '
+	for s in "$SRC_ROOT"/scripts/*
+	do
+		[ -f "$s" ] || continue
+		b=$(basename "$s") &&
+		case $b in
+		git-*) test -x "$D/usr/bin/$b" ;;
+		*) test -f "$D/usr/share/pesq/$b" ;;
+		esac || return 1
+	done
+'
+
+test_expect_success 'make uninstall removes what install put there' '
+	make -s -C "$SRC_ROOT" uninstall DESTDIR="$D" PREFIX=/usr \
+		SANITIZE="$PESQ_SANITIZE" >out 2>err &&
+	find "$D" -type f >left &&
+	test_must_be_empty left
+'
+
+test_done
