@@ -5,7 +5,6 @@
  */
 #include <err.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "repo.h"
 #include "sandbox.h"
 #include "slot.h"
+#include "verdict.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -81,7 +81,7 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	if (!jsonl_path_str(rec, "attempt.id", &id))
 		sbuf_adds(&id, "-");
 	if (!have_seed)
-		o.param.seed = bench_seed(id.buf);
+		o.param.seed = verdict_seed(id.buf);
 	if (o.param.min_gain < noise)
 		o.param.min_gain = noise;
 	o.arg = id.buf;
@@ -99,9 +99,9 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	    attempt_ledger(repo, rec, &pl, id.buf, &o.param, !no_advance, &r,
 			   &e) < 0)
 		errx(3, "%s", e.buf);
-	bench_record(rec, &r, out);
+	verdict_record(rec, &r, out);
 	if (!quiet) {
-		bench_summary(&r, &o.param, id.buf, &line);
+		verdict_summary(&r, &o.param, id.buf, &line);
 		fprintf(stderr, "%s\n", line.buf);
 	}
 	bench_result_release(&r);
@@ -130,7 +130,7 @@ run(FILE *fp, const char *name, int redo)
 		sbuf_reset(&out);
 		if (redo) {
 			struct sbuf msg = SBUF_INIT;
-			int k2 = bench_recompute_line(rec, &out, &msg);
+			int k2 = verdict_recompute_line(rec, &out, &msg);
 
 			if (k2 < 0)
 				warnx("%s:%lu: %s", name, r.lineno, msg.buf);
@@ -229,7 +229,7 @@ calibrate_base(void)
 	git_oid id;
 
 	if (!have_seed)
-		o.param.seed = bench_seed("calibrate");
+		o.param.seed = verdict_seed("calibrate");
 	o.arg = (void *)"calibrate";
 	o.progress = verbose ? progress : NULL;
 	if (!dir) {
@@ -258,7 +258,7 @@ calibrate_base(void)
 	}
 	if (!base_dir)
 		worktree_close(&wt);
-	bench_calibrate_record(&r, base_dir ? base_dir : hex, nz, stored, &out);
+	verdict_calibrate_record(&r, base_dir ? base_dir : hex, nz, stored, &out);
 	if (fwrite(out.buf, 1, out.len, stdout) != out.len)
 		err(3, "stdout");
 	if (r.verdict == BENCH_ERROR)
@@ -365,6 +365,8 @@ main(int argc, char **argv)
 		warnx("invalid sandbox mode '%s'", sandbox);
 		usage(stderr, 2);
 	}
+	if (!verbose && !quiet && isatty(2))
+		verbose = 1;
 	if (bo.param.min_rounds > bo.param.max_rounds)
 		bo.param.max_rounds = bo.param.min_rounds;
 	if (!redo)

@@ -5,10 +5,11 @@
  *	     [--write PATH] [--connect PORT]
  *	spin --serve FILE
  *
- * Does UNITS (a decimal number) units of busy work (about a millisecond each on a current
- * machine; never sleeps), the number read from FILE with -f, then prints
- * TEXT (default "spin") and a newline: the output does not depend on the
- * amount of work, so a faster variant prints the same. --hang works
+ * Does UNITS (a decimal number) units of busy work (about a millisecond
+ * each on a current machine; never sleeps), the number read from FILE
+ * with -f, then prints TEXT (default "spin") and a newline: the output
+ * does not depend on the amount of work, so a faster variant prints the
+ * same. --hang works
  * forever. --write creates PATH and writes to it, --connect opens a TCP
  * connection to 127.0.0.1:PORT; either failing prints why on stderr and
  * exits 1. -x sets the exit status.

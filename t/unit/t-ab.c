@@ -5,6 +5,7 @@
 #include "ab.h"
 #include "bench.h"
 #include "sandbox.h"
+#include "verdict.h"
 #include "tap.h"
 
 /* rounds of base time b and candidate time c, with a little jitter */
@@ -84,8 +85,8 @@ main(void)
 	sandbox_argv_free(argv);
 	is_str(bench_verdict_name(BENCH_OUTPUT_DIFFERS), "output-differs",
 	       "verdict names");
-	ok(bench_seed("slow/2") == bench_seed("slow/2") &&
-	   bench_seed("slow/2") != bench_seed("slow/3"), "seeds per attempt");
+	ok(verdict_seed("slow/2") == verdict_seed("slow/2") &&
+	   verdict_seed("slow/2") != verdict_seed("slow/3"), "seeds per attempt");
 	sbuf_release(&r);
 	return done_testing();
 }
