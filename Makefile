@@ -72,7 +72,7 @@ PROVE_FLAGS ?= -j2
 .PHONY: all check unit man install uninstall clean deps fuzz
 .SUFFIXES:
 
-all: $(PROGS)
+all: $(PROGS) $(MANS)
 
 $(O)/%.o: %.c | $(O)/.dirs
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -149,3 +149,8 @@ fuzz: | $(O)/.dirs
 		-print_final_stats=1 $(O)/fuzz-corpus
 
 -include $(wildcard $(O)/*/*.d $(O)/t/*/*.d)
+
+# The README's main-job command: pesq on the bundled sample, end to end.
+demo: all $(MANS)
+	sh t/fixtures/sample/pesq/demo.sh '$(O)'
+.PHONY: demo

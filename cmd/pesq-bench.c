@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attempt.h"
+#include "trial.h"
 #include "bench.h"
 #include "jsonl.h"
 #include "repo.h"
@@ -74,8 +74,8 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	struct bench_result r = BENCH_RESULT_INIT;
 	struct bench_opt o = bo;
 	struct sbuf id = SBUF_INIT, line = SBUF_INIT;
-	struct attempt_place pl = ATTEMPT_PLACE_INIT;
-	struct attempt_opt ao = { build_cmd.buf, slot.buf, bo.timeout };
+	struct trial_place pl = TRIAL_PLACE_INIT;
+	struct trial_opt ao = { build_cmd.buf, slot.buf, bo.timeout };
 	struct sbuf e = SBUF_INIT;
 
 	if (!jsonl_path_str(rec, "attempt.id", &id))
@@ -91,12 +91,12 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 		sbuf_adds(&r.reason, "the candidate did not build");
 	} else if (base_dir) {
 		bench_judge(&o, base_dir, cand_dir, &r);
-	} else if (attempt_place(repo, rec, &ao, &pl, &r) == 0) {
+	} else if (trial_place(repo, rec, &ao, &pl, &r) == 0) {
 		bench_judge(&o, pl.base_dir, pl.cand_dir, &r);
 	}
-	attempt_place_release(&pl);
+	trial_place_release(&pl);
 	if (!base_dir && pl.have_commit &&
-	    attempt_ledger(repo, rec, &pl, id.buf, &o.param, !no_advance, &r,
+	    trial_ledger(repo, rec, &pl, id.buf, &o.param, !no_advance, &r,
 			   &e) < 0)
 		errx(3, "%s", e.buf);
 	verdict_record(rec, &r, out);

@@ -1,204 +1,326 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "attempt.h"
-#include "best.h"
-#include "notes.h"
+#include "cand.h"
 #include "repo.h"
-#include "slot.h"
 
-static int
-resolve(git_repository *repo, const struct jsonl_rec *rec, const char *path,
-	git_oid *out, struct bench_result *r)
+void
+attempt_init(struct attempt *a)
 {
-	struct sbuf s = SBUF_INIT;
-	int ret = 0;
-
-	if (!jsonl_path_str(rec, path, &s)) {
-		sbuf_addf(&r->reason, "no '%s' in the record", path);
-		ret = -1;
-	} else if (repo_resolve(repo, s.buf, out) < 0) {
-		sbuf_addf(&r->reason, "'%s' is not a commit: %s", path,
-			  repo_errmsg());
-		ret = -1;
-	}
-	sbuf_release(&s);
-	return ret;
-}
-
-/* The first line of s into reason. */
-static void
-first_line(struct sbuf *reason, const char *what, const struct sbuf *s)
-{
-	sbuf_addf(reason, "%s%.*s", what, (int)strcspn(s->buf, "\n"), s->buf);
-}
-
-int
-attempt_place(git_repository *repo, const struct jsonl_rec *rec,
-	      const struct attempt_opt *o, struct attempt_place *pl,
-	      struct bench_result *r)
-{
-	char hex[2][GIT_OID_HEXSZ + 1];
-	struct sbuf e = SBUF_INIT;
-	int k;
-
-	r->verdict = BENCH_ERROR;
-	if (resolve(repo, rec, "attempt.commit", &pl->commit, r) < 0 ||
-	    resolve(repo, rec, "attempt.base", &pl->base, r) < 0)
-		return -1;
-	pl->have_commit = 1;
-	git_oid_tostr(hex[0], sizeof(hex[0]), &pl->base);
-	git_oid_tostr(hex[1], sizeof(hex[1]), &pl->commit);
-	k = slot_prepare(&pl->base_wt, repo, "base", hex[0], o->build_cmd, 1,
-			 o->timeout, &e);
-	if (k != 0) {
-		first_line(&r->reason, k > 0 ? "the base does not build: " :
-			   "the base's worktree: ", &e);
-		goto fail;
-	}
-	pl->have_base = 1;
-	k = slot_prepare(&pl->cand_wt, repo, o->slot, hex[1], o->build_cmd, 0,
-			 o->timeout, &e);
-	if (k != 0) {
-		if (k > 0)
-			r->verdict = BENCH_BUILD_FAILED;
-		first_line(&r->reason, k > 0 ? "" : "the candidate's worktree: ",
-			   &e);
-		goto fail;
-	}
-	pl->have_cand = 1;
-	pl->base_dir = pl->base_wt.path;
-	pl->cand_dir = pl->cand_wt.path;
-	sbuf_release(&e);
-	return 0;
-fail:
-	sbuf_release(&e);
-	return -1;
+	memset(a, 0, sizeof(*a));
+	sbuf_init(&a->fn, 0);
+	sbuf_init(&a->enc, 0);
+	sbuf_init(&a->file, 0);
+	sbuf_init(&a->summary, 0);
+	sbuf_init(&a->model, 0);
+	sbuf_init(&a->prompt, 0);
+	sbuf_init(&a->data, 0);
 }
 
 void
-attempt_place_release(struct attempt_place *pl)
+attempt_release(struct attempt *a)
 {
-	if (pl->have_cand)
-		worktree_close(&pl->cand_wt);
-	if (pl->have_base)
-		worktree_close(&pl->base_wt);
-	pl->have_cand = pl->have_base = 0;
+	sbuf_release(&a->fn);
+	sbuf_release(&a->enc);
+	sbuf_release(&a->file);
+	sbuf_release(&a->summary);
+	sbuf_release(&a->model);
+	sbuf_release(&a->prompt);
+	sbuf_release(&a->data);
 }
 
-static void
-line_start(struct jw *w, struct sbuf *line, const char *event,
-	   const char *id, long long when)
+void
+attempt_id(const struct attempt *a, struct sbuf *out)
 {
-	sbuf_reset(line);
-	jw_init(w, line);
-	jw_obj(w);
-	jw_key(w, "event");
-	jw_str(w, event);
-	jw_key(w, "attempt");
-	jw_str(w, id);
-	jw_key(w, "time");
-	jw_int(w, when);
+	sbuf_addf(out, "%s/%ld", a->fn.buf, a->n);
+}
+
+void
+attempt_branch(const struct attempt *a, struct sbuf *out)
+{
+	sbuf_addf(out, "pesq/%s/%ld", a->enc.buf, a->n);
+}
+
+void
+attempt_ref(const struct attempt *a, struct sbuf *out)
+{
+	sbuf_adds(out, "refs/heads/");
+	attempt_branch(a, out);
+}
+
+void
+attempt_message(const struct attempt *a, struct sbuf *out)
+{
+	size_t i, start;
+
+	sbuf_addf(out, "pesq: %s: ", a->fn.buf);
+	start = out->len;
+	/* one line, whatever the model sent */
+	for (i = 0; i < a->summary.len; i++) {
+		char c = a->summary.buf[i];
+
+		sbuf_addc(out, c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+	}
+	sbuf_rtrim(out);
+	if (out->len == start)
+		sbuf_adds(out, "candidate");
+	sbuf_adds(out, "\n\nPesq-Attempt: ");
+	attempt_id(a, out);
+	if (a->model.len)
+		sbuf_addf(out, "\nPesq-Model: %s", a->model.buf);
+	if (a->prompt.len)
+		sbuf_addf(out, "\nPesq-Prompt: %s", a->prompt.buf);
+	if (a->correction)
+		sbuf_addf(out, "\nPesq-Correction: %lld", a->ncorr);
+	sbuf_addc(out, '\n');
+}
+
+/* A required string field; -1 with a message when absent. */
+static int
+need_str(const struct jsonl_rec *rec, const char *path, struct sbuf *out,
+	 struct sbuf *err)
+{
+	if (jsonl_path_str(rec, path, out))
+		return 0;
+	sbuf_addf(err, "missing '%s'", path);
+	return -1;
 }
 
 static int
-line_end(git_repository *repo, const git_oid *commit, struct jw *w,
-	 struct sbuf *line, struct sbuf *err)
+need_int(const struct jsonl_rec *rec, const char *path, long long *out,
+	 struct sbuf *err)
 {
-	jw_obj_end(w);
-	jw_release(w);
-	if (notes_append(repo, commit, line->buf, line->len, 0) < 0) {
-		sbuf_addf(err, "cannot write the note: %s", repo_errmsg());
+	int t = jsonl_path(rec, path);
+
+	if (t >= 0 && jsonl_int(rec, t, out) == 0 && *out >= 0)
+		return 0;
+	sbuf_addf(err, "missing or invalid '%s'", path);
+	return -1;
+}
+
+/* The correction fields: base, parent, n, ncorr; checks the branch tip. */
+static int
+prepare_correction(git_repository *repo, const struct jsonl_rec *rec,
+		   struct attempt *a, struct sbuf *s, struct sbuf *err)
+{
+	struct sbuf want = SBUF_INIT;
+	git_oid tip;
+	const char *slash;
+	char *end;
+	int r = -1;
+
+	if (need_str(rec, "attempt.id", s, err) < 0)
+		return -1;
+	slash = strrchr(s->buf, '/');
+	a->n = slash ? strtol(slash + 1, &end, 10) : 0;
+	if (!slash || *end || a->n <= 0 ||
+	    (size_t)(slash - s->buf) != a->fn.len ||
+	    memcmp(s->buf, a->fn.buf, a->fn.len)) {
+		sbuf_addf(err, "'attempt.id' '%s' is not an attempt of '%s'",
+			  s->buf, a->fn.buf);
 		return -1;
 	}
-	return 0;
-}
-
-static int
-advance(git_repository *repo, const struct jsonl_rec *rec,
-	const struct attempt_place *pl, const char *id,
-	const struct ab_param *p, struct bench_result *r, git_oid *best)
-{
-	struct sbuf subj = SBUF_INIT, fn = SBUF_INIT, sum = SBUF_INIT;
-	struct sbuf tr = SBUF_INIT, e = SBUF_INIT;
-	int k;
-
-	if (!jsonl_path_str(rec, "fn", &fn))
-		sbuf_add(&fn, id, strrchr(id, '/') ? (size_t)(strrchr(id, '/')
-							      - id) : strlen(id));
-	if (!jsonl_path_str(rec, "candidate.summary", &sum))
-		sbuf_adds(&sum, "faster");
-	sbuf_addf(&subj, "pesq: %s: %s (%.2fx)", fn.buf, sum.buf,
-		  r->st.speedup);
-	sbuf_addf(&tr, "Pesq-Speedup: %.4f (%g%% CI %.4f-%.4f, %zu rounds, "
-		  "%s)\n", r->st.speedup, p->confidence * 100, r->st.lo,
-		  r->st.hi, r->st.rounds, p->metric == AB_CPU ? "cpu" : "wall");
-	k = best_advance(repo, &pl->commit, &pl->base, subj.buf, tr.buf, best,
-			 &e);
-	if (k != 0) {
-		r->verdict = BENCH_ERROR;
-		sbuf_reset(&r->reason);
-		sbuf_add(&r->reason, e.buf, e.len);
+	attempt_branch(a, &want);
+	if (jsonl_path_str(rec, "attempt.branch", s) &&
+	    strcmp(s->buf, want.buf)) {
+		sbuf_addf(err, "'attempt.branch' is '%s', not '%s'", s->buf,
+			  want.buf);
+		goto done;
 	}
-	sbuf_release(&subj);
-	sbuf_release(&fn);
-	sbuf_release(&sum);
-	sbuf_release(&tr);
-	sbuf_release(&e);
-	return k == 0;
+	if (need_str(rec, "attempt.base", s, err) < 0)
+		goto done;
+	if (git_oid_fromstr(&a->base, s->buf) < 0) {
+		sbuf_addf(err, "invalid 'attempt.base' '%s'", s->buf);
+		goto done;
+	}
+	if (need_str(rec, "attempt.commit", s, err) < 0)
+		goto done;
+	if (git_oid_fromstr(&a->parent, s->buf) < 0) {
+		sbuf_addf(err, "invalid 'attempt.commit' '%s'", s->buf);
+		goto done;
+	}
+	a->ncorr = jsonl_path_int(rec, "attempt.n_corrections", 0) + 1;
+	sbuf_reset(s);
+	sbuf_addf(s, "refs/heads/%s", want.buf);
+	if (repo_ref_get(repo, s->buf, &tip) < 0) {
+		sbuf_addf(err, "branch '%s' does not exist", want.buf);
+		goto done;
+	}
+	if (!git_oid_equal(&tip, &a->parent)) {
+		sbuf_addf(err, "branch '%s' moved since the attempt was made",
+			  want.buf);
+		goto done;
+	}
+	r = 0;
+done:
+	sbuf_release(&want);
+	return r;
 }
 
 int
-attempt_ledger(git_repository *repo, const struct jsonl_rec *rec,
-	       const struct attempt_place *pl, const char *id,
-	       const struct ab_param *p, int adv, struct bench_result *r,
-	       struct sbuf *err)
+attempt_prepare(git_repository *repo, const struct jsonl_rec *rec,
+		const git_oid *base, int allow_sig, struct attempt *a,
+		struct sbuf *err)
 {
-	struct sbuf line = SBUF_INIT;
-	git_signature *sig = NULL;
-	long long when = 0;
-	git_oid best;
-	int moved = 0, ret = -1;
-	struct jw w;
+	struct sbuf s = SBUF_INIT, orig = SBUF_INIT, code = SBUF_INIT;
+	struct sbuf want = SBUF_INIT, got = SBUF_INIT, prev = SBUF_INIT;
+	long long start, end;
+	size_t off, n;
+	git_oid blob, blob_want;
+	int r = -1;
 
-	if (r->verdict == BENCH_ACCEPTED && adv)
-		moved = advance(repo, rec, pl, id, p, r, &best);
-	if (repo_signature(repo, 0, &sig) == 0)
-		when = (long long)sig->when.time;
-	git_signature_free(sig);
-	if (r->test.len) {
-		line_start(&w, &line, "test", id, when);
-		jw_key(&w, "test");
-		jw_raw(&w, r->test.buf, r->test.len);
-		if (line_end(repo, &pl->commit, &w, &line, err) < 0)
-			goto out;
+	if (need_str(rec, "fn", &a->fn, err) < 0 ||
+	    need_str(rec, "def.file", &a->file, err) < 0 ||
+	    need_int(rec, "def.start", &start, err) < 0 ||
+	    need_int(rec, "def.end", &end, err) < 0 ||
+	    need_str(rec, "def.blob", &s, err) < 0)
+		goto done;
+	if (git_oid_fromstr(&blob_want, s.buf) < 0) {
+		sbuf_addf(err, "invalid 'def.blob' '%s'", s.buf);
+		goto done;
 	}
-	if (r->bench.len) {
-		line_start(&w, &line, "bench", id, when);
-		jw_key(&w, "bench");
-		jw_raw(&w, r->bench.buf, r->bench.len);
-		if (line_end(repo, &pl->commit, &w, &line, err) < 0)
-			goto out;
+	if (need_str(rec, "candidate.code", &code, err) < 0)
+		goto done;
+	if (repo_fn_encode(a->fn.buf, &a->enc) < 0) {
+		sbuf_adds(err, "empty 'fn'");
+		goto done;
 	}
-	line_start(&w, &line, "verdict", id, when);
-	jw_key(&w, "verdict");
-	jw_str(&w, bench_verdict_name(r->verdict));
-	jw_key(&w, "reason");
-	jw_str(&w, r->reason.buf);
-	if (r->timed) {
-		jw_key(&w, "speedup");
-		jw_num(&w, r->st.speedup);
-	}
-	if (moved) {
-		char hex[GIT_OID_HEXSZ + 1];
+	jsonl_path_str(rec, "candidate.summary", &a->summary);
+	jsonl_path_str(rec, "llm.model", &a->model);
+	jsonl_path_str(rec, "prompt.id", &a->prompt);
+	a->correction = jsonl_path(rec, "attempt") >= 0 &&
+		!jsonl_path_bool(rec, "build.ok", 1);
+	git_oid_cpy(&a->base, base);
+	git_oid_cpy(&a->parent, base);
+	if (a->correction && prepare_correction(repo, rec, a, &s, err) < 0)
+		goto done;
 
-		git_oid_tostr(hex, sizeof(hex), &best);
-		jw_key(&w, "best");
-		jw_str(&w, hex);
+	if (repo_read_blob(repo, &a->base, a->file.buf, &orig, &blob) < 0) {
+		sbuf_addf(err, "'%s' is not in the base commit", a->file.buf);
+		goto done;
 	}
-	if (line_end(repo, &pl->commit, &w, &line, err) < 0)
-		goto out;
-	ret = 0;
-out:
-	sbuf_release(&line);
-	return ret;
+	if (!git_oid_equal(&blob, &blob_want)) {
+		sbuf_addf(err, "'%s' changed since pesq-deps read it",
+			  a->file.buf);
+		goto done;
+	}
+	if (start > end || (size_t)end > orig.len) {
+		sbuf_addf(err, "'def' offsets %lld-%lld are outside '%s'",
+			  start, end, a->file.buf);
+		goto done;
+	}
+	if (jsonl_path_str(rec, "def.code", &s) &&
+	    (s.len != (size_t)(end - start) ||
+	     memcmp(s.buf, orig.buf + start, s.len))) {
+		sbuf_addf(err, "'def.code' is not the text at 'def' offsets "
+			  "in '%s'", a->file.buf);
+		goto done;
+	}
+	if (cand_check(a->fn.buf, code.buf, code.len, &off, &n, &got,
+		       err) < 0)
+		goto done;
+	if (!allow_sig) {
+		if (jsonl_path_str(rec, "def.code", &s))
+			cand_signature(s.buf, s.len, &want);
+		else if (jsonl_path_str(rec, "def.signature", &s))
+			cand_signature(s.buf, s.len, &want);
+		if (want.len && strcmp(want.buf, got.buf)) {
+			sbuf_addf(err, "candidate changes the signature of "
+				  "'%s' (see --allow-signature-change)",
+				  a->fn.buf);
+			goto done;
+		}
+	}
+	sbuf_add(&a->data, orig.buf, (size_t)start);
+	sbuf_add(&a->data, code.buf + off, n);
+	sbuf_add(&a->data, orig.buf + end, orig.len - (size_t)end);
+
+	if (a->correction) {
+		if (repo_read_blob(repo, &a->parent, a->file.buf, &prev,
+				   NULL) < 0) {
+			sbuf_adds(err, repo_errmsg());
+			goto done;
+		}
+	} else {
+		sbuf_add(&prev, orig.buf, orig.len);
+	}
+	if (prev.len == a->data.len && !memcmp(prev.buf, a->data.buf,
+					       prev.len)) {
+		sbuf_addf(err, "candidate does not change '%s'%s", a->fn.buf,
+			  a->correction ? " since the last try" : "");
+		goto done;
+	}
+	r = 0;
+done:
+	sbuf_release(&s);
+	sbuf_release(&orig);
+	sbuf_release(&code);
+	sbuf_release(&want);
+	sbuf_release(&got);
+	sbuf_release(&prev);
+	return r;
+}
+
+int
+attempt_next_n(git_repository *repo, struct attempt *a)
+{
+	git_reference_iterator *it;
+	const char *name;
+	struct sbuf glob = SBUF_INIT;
+	long v;
+	char *end;
+	int r;
+
+	a->n = 0;
+	sbuf_addf(&glob, "refs/heads/pesq/%s/*", a->enc.buf);
+	r = git_reference_iterator_glob_new(&it, repo, glob.buf);
+	sbuf_release(&glob);
+	if (r < 0)
+		return r;
+	while ((r = git_reference_next_name(&name, it)) == 0) {
+		v = strtol(strrchr(name, '/') + 1, &end, 10);
+		if (!*end && v > a->n)
+			a->n = v;
+	}
+	git_reference_iterator_free(it);
+	a->n++;
+	return r == GIT_ITEROVER ? 0 : r;
+}
+
+void
+attempt_note_apply(const struct attempt *a, struct jw *w)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	jw_key(w, "fn");
+	jw_str(w, a->fn.buf);
+	jw_key(w, "file");
+	jw_str(w, a->file.buf);
+	jw_key(w, "base");
+	jw_str(w, git_oid_tostr(hex, sizeof(hex), &a->base));
+	jw_key(w, "parent");
+	jw_str(w, git_oid_tostr(hex, sizeof(hex), &a->parent));
+	jw_key(w, "n_corrections");
+	jw_int(w, a->correction ? a->ncorr : 0);
+	jw_key(w, "model");
+	jw_str(w, a->model.buf);
+	jw_key(w, "prompt");
+	jw_str(w, a->prompt.buf);
+}
+
+void
+attempt_note_build(struct jw *w, int ok, long long ms, const char *cmd,
+		   const char *slot, const struct sbuf *log)
+{
+	jw_key(w, "ok");
+	jw_bool(w, ok);
+	jw_key(w, "ms");
+	jw_int(w, ms);
+	jw_key(w, "cmd");
+	jw_str(w, cmd);
+	jw_key(w, "slot");
+	jw_str(w, slot);
+	jw_key(w, "log");
+	jw_strn(w, log->buf, log->len);
 }

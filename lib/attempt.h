@@ -3,55 +3,71 @@
 
 #include <git2.h>
 
-#include "bench.h"
 #include "jsonl.h"
-#include "worktree.h"
+#include "sbuf.h"
 
 /*
- * pesq-bench's side of git for one attempt record: where the base and
- * the candidate are built (worktrees), and what a verdict leaves behind
- * (pesq/best advanced, lines in the attempt's note).
+ * An attempt as pesq-apply makes it: a candidate spliced into the bytes
+ * [def.start, def.end) of def.file as of a base commit, on the branch
+ * refs/heads/pesq/<enc fn>/<n> (enc: repo_fn_encode).
  */
-struct attempt_place {
-	struct worktree base_wt, cand_wt;
-	int have_base, have_cand;	/* the worktrees are locked */
-	git_oid commit, base;		/* attempt.commit, attempt.base */
-	int have_commit;		/* commit and base were resolved */
-	const char *base_dir, *cand_dir;	/* where to run */
+struct attempt {
+	struct sbuf fn, enc, file, summary, model, prompt;
+	struct sbuf data;	/* the file's new content */
+	git_oid base;		/* the commit the splice is made on */
+	git_oid parent;		/* base, or for a correction the branch tip */
+	long n;			/* attempt number; 0 until allocated */
+	long long ncorr;	/* corrections so far, this one included */
+	int correction;
 };
 
-#define ATTEMPT_PLACE_INIT { .have_base = 0 }
-
-struct attempt_opt {
-	const char *build_cmd;
-	const char *slot;		/* the candidate's worktree: "slot-0" */
-	double timeout;			/* of a build */
-};
+void attempt_init(struct attempt *a);
+void attempt_release(struct attempt *a);
 
 /*
- * Resolve the record's attempt.commit and attempt.base, and lock and
- * prepare the worktrees: "base" built at the base (once per base commit),
- * o->slot at the commit (built unless it holds that commit already, as
- * pesq-apply leaves it). Returns 0 with pl->base_dir and pl->cand_dir
- * set, or -1 with r's verdict (error, or build-failed when the candidate
- * does not build) and reason set. Release pl with attempt_place_release
- * either way.
+ * Read and check a record (fn, def, candidate, llm.model, prompt.id, and
+ * for a correction, a record whose build.ok is false, attempt) and make
+ * the spliced content in a. base is the commit for a first try; a
+ * correction uses attempt.base, stacks on attempt.commit (which must
+ * still be the branch's tip) and keeps attempt.id's number. The file's
+ * blob at the base must be def.blob; the candidate must pass cand_check
+ * and, unless allow_sig, keep the signature (that of def.code, else
+ * def.signature); the result must differ from the parent's file. Returns
+ * 0, or -1 with the reason appended to err (a record-level failure); a
+ * repository failure is also -1, with libgit2's message.
  */
-int attempt_place(git_repository *repo, const struct jsonl_rec *rec,
-		  const struct attempt_opt *o, struct attempt_place *pl,
-		  struct bench_result *r);
-void attempt_place_release(struct attempt_place *pl);
+int attempt_prepare(git_repository *repo, const struct jsonl_rec *rec,
+		    const git_oid *base, int allow_sig, struct attempt *a,
+		    struct sbuf *err);
+
+/* Append "<fn>/<n>" / "pesq/<enc>/<n>" / "refs/heads/pesq/<enc>/<n>". */
+void attempt_id(const struct attempt *a, struct sbuf *out);
+void attempt_branch(const struct attempt *a, struct sbuf *out);
+void attempt_ref(const struct attempt *a, struct sbuf *out);
 
 /*
- * Leave the verdict in git: when r is accepted and advance is set,
- * advance pesq/best (best.h; when it moved meanwhile, r becomes an error
- * with that reason); then append the test, bench and verdict lines to
- * the note of the attempt's commit. Returns 0, or -1 when the note could
- * not be written (err says why).
+ * Append the commit message: "pesq: <fn>: <summary>", a blank line and
+ * the trailers Pesq-Attempt, Pesq-Model, Pesq-Prompt (the last two when
+ * known) and, for corrections, Pesq-Correction.
  */
-int attempt_ledger(git_repository *repo, const struct jsonl_rec *rec,
-		   const struct attempt_place *pl, const char *id,
-		   const struct ab_param *p, int advance,
-		   struct bench_result *r, struct sbuf *err);
+void attempt_message(const struct attempt *a, struct sbuf *out);
+
+/*
+ * Set a->n to the next free attempt number: one more than the largest
+ * <n> of refs/heads/pesq/<enc>/<n>. Returns 0 or a libgit2 code. Another
+ * process may take it before our ref exists; the ref is created with
+ * force=0 so that the loser sees GIT_EEXISTS and tries n+1.
+ */
+int attempt_next_n(git_repository *repo, struct attempt *a);
+
+/*
+ * Write the members of the note's "apply" line after event, attempt and
+ * time: fn, file, base, parent, n_corrections, model, prompt.
+ */
+void attempt_note_apply(const struct attempt *a, struct jw *w);
+
+/* The same for the "build" line: ok, ms, cmd, slot, log. */
+void attempt_note_build(struct jw *w, int ok, long long ms, const char *cmd,
+			const char *slot, const struct sbuf *log);
 
 #endif

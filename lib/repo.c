@@ -1,6 +1,11 @@
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "repo.h"
 #include "xalloc.h"
@@ -12,7 +17,8 @@ repo_open(git_repository **out, const char *dir)
 
 	git_libgit2_init();
 	if (dir)
-		r = git_repository_open_ext(out, dir, 0, NULL);
+		r = git_repository_open_ext(out, dir, 0,
+					    getenv("GIT_CEILING_DIRECTORIES"));
 	else
 		r = git_repository_open_ext(out, NULL,
 					    GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
@@ -306,4 +312,87 @@ repo_signature(git_repository *repo, int author, git_signature **out)
 		r = git_signature_now(out, ename, email);
 	git_signature_free(def);
 	return r;
+}
+
+int
+repo_commit_file(git_repository *repo, const git_oid *tree_of,
+		 const git_oid *parent, const char *path, const char *data,
+		 size_t len, const char *msg, git_oid *out)
+{
+	git_commit *base = NULL, *par = NULL;
+	git_tree *tree = NULL, *newtree = NULL;
+	git_tree_entry *ent = NULL;
+	git_signature *author = NULL, *committer = NULL;
+	git_tree_update upd;
+	git_oid blob, tid;
+	const git_commit *parents[1];
+	int r;
+
+	if ((r = git_commit_lookup(&base, repo, tree_of)) < 0 ||
+	    (r = git_commit_tree(&tree, base)) < 0 ||
+	    (r = git_tree_entry_bypath(&ent, tree, path)) < 0 ||
+	    (r = git_blob_create_from_buffer(&blob, repo, data, len)) < 0)
+		goto done;
+	memset(&upd, 0, sizeof(upd));
+	upd.action = GIT_TREE_UPDATE_UPSERT;
+	upd.id = blob;
+	upd.filemode = git_tree_entry_filemode(ent);
+	upd.path = path;
+	if ((r = git_tree_create_updated(&tid, repo, tree, 1, &upd)) < 0 ||
+	    (r = git_tree_lookup(&newtree, repo, &tid)) < 0 ||
+	    (r = git_commit_lookup(&par, repo, parent)) < 0 ||
+	    (r = repo_signature(repo, 1, &author)) < 0 ||
+	    (r = repo_signature(repo, 0, &committer)) < 0)
+		goto done;
+	parents[0] = par;
+	r = git_commit_create(out, repo, NULL, author, committer, NULL, msg,
+			      newtree, 1, parents);
+done:
+	git_signature_free(author);
+	git_signature_free(committer);
+	git_tree_entry_free(ent);
+	git_tree_free(newtree);
+	git_tree_free(tree);
+	git_commit_free(par);
+	git_commit_free(base);
+	return r;
+}
+
+int
+repo_lock(git_repository *repo, const char *name)
+{
+	struct sbuf p = SBUF_INIT;
+	int fd, e;
+
+	sbuf_addf(&p, "%spesq", repo_commondir(repo));
+	if (mkdir(p.buf, 0777) < 0 && errno != EEXIST) {
+		e = errno;
+		sbuf_release(&p);
+		errno = e;
+		return -1;
+	}
+	sbuf_addf(&p, "/%s.lock", name);
+	fd = open(p.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	e = errno;
+	sbuf_release(&p);
+	if (fd < 0) {
+		errno = e;
+		return -1;
+	}
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+	}
+	return fd;
+}
+
+void
+repo_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }

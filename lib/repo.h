@@ -17,8 +17,9 @@
  */
 
 /*
- * Open the repository containing dir (discovered upwards like git does;
- * dir NULL: from the current directory, honouring GIT_DIR and friends).
+ * Open the repository containing dir (discovered upwards like git does,
+ * stopping at GIT_CEILING_DIRECTORIES; dir NULL: from the current
+ * directory, honouring GIT_DIR and friends).
  * Initializes libgit2 on first use; close with repo_close, which also
  * shuts libgit2 down again.
  */
@@ -94,6 +95,27 @@ int repo_ref_cas(git_repository *repo, const char *name, const git_oid *id,
  * GIT_ENOTFOUND when it does not exist.
  */
 int repo_ref_get(git_repository *repo, const char *name, git_oid *out);
+
+/*
+ * Make a commit whose tree is the tree of commit tree_of with the file at
+ * path (which must exist there; its mode is kept) holding data[0..len),
+ * with parent as its only parent and message msg; author and committer
+ * from repo_signature. Only objects are written, no ref: *out receives
+ * the new commit's id.
+ */
+int repo_commit_file(git_repository *repo, const git_oid *tree_of,
+		     const git_oid *parent, const char *path,
+		     const char *data, size_t len, const char *msg,
+		     git_oid *out);
+
+/*
+ * Take an exclusive flock(2) on <commondir>pesq/<name>.lock (making the
+ * directory when needed), waiting for another holder. Returns the file
+ * descriptor to give to repo_unlock, or -1 with errno set. The kernel
+ * releases the lock when the process dies.
+ */
+int repo_lock(git_repository *repo, const char *name);
+void repo_unlock(int fd);
 
 /*
  * A signature for commits pesq makes: GIT_COMMITTER_NAME/_EMAIL/_DATE

@@ -192,7 +192,7 @@ remove_stale_locks(const char *gitdir)
 }
 
 static int
-create(struct worktree *wt, const char *commit, struct sbuf *err)
+create_locked(struct worktree *wt, const char *commit, struct sbuf *err)
 {
 	const char *rm[] = { "rm", "-rf", "--", wt->path, NULL };
 	const char *prune[] = { "worktree", "prune", NULL };
@@ -217,6 +217,35 @@ create(struct worktree *wt, const char *commit, struct sbuf *err)
 	if (run_git(wt->commondir, wt->commondir, prune, err) < 0)
 		return -1;
 	return run_git(wt->commondir, wt->commondir, add, err);
+}
+
+/*
+ * `git worktree prune` removes an empty $GIT_DIR/worktrees while another
+ * `git worktree add` is filling it, so creations are serialized by
+ * <commondir>pesq/admin.lock.
+ */
+static int
+create(struct worktree *wt, const char *commit, struct sbuf *err)
+{
+	struct sbuf p = SBUF_INIT;
+	int fd, r;
+
+	sbuf_addf(&p, "%spesq/admin.lock", wt->commondir);
+	fd = open(p.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	while (fd >= 0 && flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			close(fd);
+			fd = -1;
+		}
+	if (fd < 0) {
+		sbuf_addf(err, "cannot lock '%s': %s", p.buf, strerror(errno));
+		sbuf_release(&p);
+		return -1;
+	}
+	r = create_locked(wt, commit, err);
+	close(fd);
+	sbuf_release(&p);
+	return r;
 }
 
 int

@@ -13,6 +13,11 @@ test_expect_success 'repositories are reproducible' '
 	test "$(git -C r1 rev-parse HEAD)" = "$(git -C r2 rev-parse HEAD)"
 '
 
+test_expect_success 'git does not find the repository around the scratch directory' '
+	test_must_fail git rev-parse --git-dir 2>err &&
+	grep -i "not a git repository" err
+'
+
 test_expect_success 'test_must_fail accepts failure, refuses success' '
 	test_must_fail false &&
 	! test_must_fail true

@@ -58,9 +58,9 @@ test_expect_success 'encoded names are valid refs and decode back' '
 	for f in foo "ns::f" "a/b" "100%" ".x" "a..b" "x.lock" "@" "f@{1}" \
 		"a b" "[unknown]" "x~1^2:?*\\"
 	do
-		e=$(test-git encode "$f") &&
+		e=$(cd r && test-git encode "$f") &&
 		git check-ref-format "refs/heads/pesq/$e/1" &&
-		d=$(test-git decode "$e") &&
+		d=$(cd r && test-git decode "$e") &&
 		test "$d" = "$f" || return 1
 	done
 '

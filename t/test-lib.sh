@@ -43,7 +43,8 @@ export LC_ALL LANG TZ
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY \
 	GIT_CONFIG GIT_CONFIG_PARAMETERS XDG_CONFIG_HOME EDITOR VISUAL \
 	OPENAI_API_KEY ANTHROPIC_API_KEY OPENAI_BASE_URL PESQ_PROVIDER \
-	CDPATH
+	CDPATH http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY \
+	all_proxy no_proxy NO_PROXY
 GIT_AUTHOR_NAME='A U Thor' GIT_AUTHOR_EMAIL='author@example.com'
 GIT_COMMITTER_NAME='C O Mitter' GIT_COMMITTER_EMAIL='committer@example.com'
 GIT_AUTHOR_DATE='1700000000 +0000' GIT_COMMITTER_DATE='1700000000 +0000'
@@ -69,7 +70,10 @@ mkdir -p "$TRASH_DIRECTORY" || {
 	exit 1
 }
 HOME=$TRASH_DIRECTORY
-export HOME TRASH_DIRECTORY
+# The scratch directories live inside pesq's own repository: git (and
+# libgit2's discovery in pesq) must never walk up into it.
+GIT_CEILING_DIRECTORIES=$TEST_DIRECTORY/trash
+export HOME TRASH_DIRECTORY GIT_CEILING_DIRECTORIES
 cat >"$HOME/.gitconfig" <<'EOC'
 [init]
 	defaultBranch = main

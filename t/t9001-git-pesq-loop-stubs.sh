@@ -1,0 +1,183 @@
+#!/bin/sh
+test_description='git pesq run: the loop logic, over stand-in filters
+
+The filters are replaced by small scripts (t/fixtures/loop-stubs) that
+keep the record contract, so that the order of targets, corrections,
+resuming after kill -9 and the table are tested apart from the real
+filters (t9002 runs those).'
+. ./test-lib.sh
+
+test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
+
+PATH=$SRC_ROOT/t/fixtures/loop-stubs:$PATH
+STUB_HOT=$HOME/hot.jsonl STUB_REPLIES=$HOME/replies STUB_LOG=$HOME/log
+export STUB_HOT STUB_REPLIES STUB_LOG
+
+# new_repo NAME: a repository with two sources, a dirty file and a staged one.
+new_repo() {
+	git init -q "$1" &&
+	(
+		cd "$1" &&
+		echo "int parent(void);" >parent.c &&
+		echo "int child(void);" >child.c &&
+		git add . &&
+		git commit -q -m base &&
+		echo staged >staged.t && git add staged.t &&
+		echo dirty >>child.c &&
+		git config pesq.bench true &&
+		git config pesq.build true
+	) &&
+	rm -rf replies log.* && mkdir replies
+}
+
+# snapshot: what the user sees of the repository.
+snapshot() {
+	git rev-parse HEAD &&
+	git symbolic-ref HEAD &&
+	git status --porcelain &&
+	git diff --cached &&
+	cat child.c
+}
+
+test_expect_success 'setup' '
+	cat >hot.jsonl <<-\EOT &&
+	{"fn":"child","role":"leaf","hot":{"rank":1}}
+	{"fn":"parent","role":"parent","child":"child","hot":{"rank":2}}
+	EOT
+	echo "main;parent;child 10" >stacks.folded
+'
+
+test_expect_success 'chains: parent first, a failed build is corrected, best moves' '
+	new_repo r1 &&
+	printf "%s\n" "FAST parent" >replies/parent &&
+	printf "%s\n" "BROKEN child" "FAST child" >replies/child &&
+	(
+		cd r1 &&
+		snapshot >../before &&
+		git pesq run -S ../stacks.folded >../out 2>../err &&
+		snapshot >../after
+	) &&
+	test_cmp before after &&
+	cat >expect <<-\EOT &&
+	parent optimize
+	child optimize
+	child correct
+	EOT
+	test_cmp expect log.llm &&
+	cat >expect <<-\EOT &&
+	function  role    attempts  verdict   speedup  tokens
+	parent    parent         1  accepted       2x      15
+	child     leaf           2  accepted       2x      30
+	pesq/best 2dd78c2 against the start a56e94b: 4x (interval 3.5-4.5), accepted
+	EOT
+	test_cmp expect out &&
+	grep "^final .*--no-advance" log.bench &&
+	git -C r1 rev-parse pesq/child/1 >expect &&
+	git -C r1 rev-parse pesq/best >actual &&
+	test_cmp expect actual &&
+	git -C r1 rev-parse pesq/child/1~2 >expect &&
+	git -C r1 rev-parse pesq/parent/1 >actual &&
+	test_cmp expect actual &&
+	grep -e "--chain -n 3" log.hot &&
+	test_path_is_missing r1/.git/pesq/run/active
+'
+
+test_expect_success 'report shows the last run again' '
+	(cd r1 && git pesq report --last >../report) &&
+	test_cmp out report
+'
+
+test_expect_success 'corrections stop at --attempts; no chains: rank order' '
+	new_repo r2 &&
+	printf "%s\n" "slow parent" >replies/parent &&
+	printf "%s\n" "BROKEN 1" "BROKEN 2" "BROKEN 3" >replies/child &&
+	(
+		cd r2 &&
+		git config pesq.chain false &&
+		git pesq run -q -a 1 -n 2 -S ../stacks.folded >../out
+	) &&
+	test_must_be_empty out &&
+	cat >expect <<-\EOT &&
+	child optimize
+	child correct
+	parent optimize
+	EOT
+	test_cmp expect log.llm &&
+	grep -e "^-n 2\$" log.hot &&
+	cat >expect <<-\EOT &&
+	child build-failed
+	parent rejected
+	EOT
+	test_cmp expect log.bench &&
+	git -C r2 rev-parse HEAD >expect &&
+	git -C r2 rev-parse pesq/best >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a rerun at the same base repeats no finished attempt' '
+	: >log.llm &&
+	(cd r2 && git config pesq.attempts 1 &&
+	 git pesq run -S ../stacks.folded >../out) &&
+	test_must_be_empty log.llm &&
+	grep "child .*leaf .*2  build-failed" out &&
+	grep "parent .*parent .*1  rejected" out &&
+	git -C r2 for-each-ref refs/heads/pesq/ >refs &&
+	test_line_count = 3 refs
+'
+
+test_expect_success '--again makes new attempts' '
+	printf "%s\n" "slow again" >>replies/parent &&
+	printf "%s\n" "slow child" >>replies/child &&
+	(cd r2 && git pesq run -q --again -a 0 -S ../stacks.folded) &&
+	test_line_count = 2 log.llm &&
+	git -C r2 rev-parse -q --verify pesq/parent/2 &&
+	git -C r2 rev-parse -q --verify pesq/child/2
+'
+
+test_expect_success 'kill -9 in the middle, then a rerun finishes consistently' '
+	new_repo r3 &&
+	printf "%s\n" "FAST parent" "FAST parent" >replies/parent &&
+	printf "%s\n" "FAST child" >replies/child &&
+	(
+		cd r3 &&
+		snapshot >../before &&
+		STUB_KILL_BENCH=t &&
+		export STUB_KILL_BENCH &&
+		test_expect_code 137 git pesq run -q -S ../stacks.folded
+	);
+	test_path_is_file r3/.git/pesq/run/active &&
+	git -C r3 rev-parse HEAD >expect &&
+	git -C r3 rev-parse pesq/best >actual &&
+	test_cmp expect actual &&
+	(
+		cd r3 &&
+		git pesq run -S ../stacks.folded >../out &&
+		snapshot >../after &&
+		git fsck --no-progress
+	) &&
+	test_cmp before after &&
+	cat >expect <<-\EOT &&
+	function  role    attempts  verdict   speedup  tokens
+	parent    parent         1  accepted       2x      15
+	child     leaf           1  accepted       2x      15
+	pesq/best e1bd3b8 against the start a56e94b: 4x (interval 3.5-4.5), accepted
+	EOT
+	test_cmp expect out &&
+	git -C r3 rev-parse pesq/child/1 >expect &&
+	git -C r3 rev-parse pesq/best >actual &&
+	test_cmp expect actual &&
+	git -C r3 rev-parse pesq/child/1~1 >expect &&
+	git -C r3 rev-parse pesq/parent/2 >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a second run while one holds the lock is refused' '
+	(
+		cd r3 &&
+		test_expect_code 3 flock .git/pesq/run.lock sh -c "echo \$\$ >.git/pesq/run.lock.pid &&
+			git pesq run -S ../stacks.folded"
+	) 2>err &&
+	grep "another .git pesq run. is going on (pid" err
+'
+
+test_done

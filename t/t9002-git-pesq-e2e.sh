@@ -1,0 +1,166 @@
+#!/bin/sh
+test_description='git pesq run end to end: the real filters, the fake provider
+
+The sample project (t/fixtures/sample) with a small benchmark, the stacks
+given as folded lines (t9004 profiles with perf), and the model played by
+fake-llm over the OpenAI protocol, answering from a script per test.'
+. ./test-lib.sh
+
+for p in pesq-fold pesq-hot pesq-deps pesq-prompt pesq-llm pesq-apply \
+    pesq-bench fake-llm
+do
+	if ! command -v $p >/dev/null 2>&1; then
+		skip_all="'$p' is not built yet"
+		test_done
+	fi
+done
+test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
+command -v clang >/dev/null || { skip_all='clang is missing'; test_done; }
+
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy \
+	no_proxy NO_PROXY
+PESQ_LLM_BACKOFF_MS=1
+export PESQ_LLM_BACKOFF_MS
+
+# start_fake SCRIPT: fake-llm on a free port, answering from SCRIPT.
+start_fake() {
+	rm -f fake.port fake.pid fake.log &&
+	fake-llm --daemon --idle 120 --port-file fake.port --pid-file fake.pid \
+		--script "$1" --log fake.log &&
+	OPENAI_BASE_URL=http://127.0.0.1:$(cat fake.port) &&
+	OPENAI_API_KEY=sk-test &&
+	export OPENAI_BASE_URL OPENAI_API_KEY
+}
+
+stop_fake() {
+	kill "$(cat fake.pid)" 2>/dev/null
+	:
+}
+
+# reply FN-MATCH FILE [EXTRA]: a script entry answering requests whose body
+# holds FN-MATCH with the code in FILE.
+reply() {
+	jq -nc --arg m "$1" --rawfile code "$2" --argjson extra "${3:-{\}}" \
+		'{match: $m, reply: ("```c\n" + $code + "```\nSummary: from the test\n")} + $extra'
+}
+
+# new_repo NAME: the sample, committed, with settings for a quick run.
+new_repo() {
+	rm -rf "$1" &&
+	mkdir "$1" &&
+	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
+	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
+	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
+	(
+		cd "$1" &&
+		git init -q &&
+		git add . &&
+		git commit -q -m "wordfreq" &&
+		git config pesq.build "make BENCH_WORDS=20000" &&
+		git config pesq.bench ./bench.sh &&
+		git config pesq.provider openai &&
+		git config pesq.model fake
+	)
+}
+
+snapshot() {
+	git rev-parse HEAD &&
+	git symbolic-ref HEAD &&
+	git status --porcelain &&
+	git diff --cached
+}
+
+test_expect_success 'setup: replies' '
+	cat >stacks.folded <<-\EOF &&
+	wordfreq;main;count_file;count_word;table_find 9000
+	wordfreq;main;count_file 200
+	EOF
+	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
+		"$SRC_ROOT/t/fixtures/sample/pesq/replies/count_word.txt" |
+		sed "1d;\$d" >parent-fast.c &&
+	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
+		"$SRC_ROOT/t/fixtures/sample/pesq/replies/table_find.txt" |
+		sed "1d;\$d" >child-fast.c &&
+	sed "s/return -1;/return -1/" child-fast.c >child-broken.c &&
+	printf "long\ntable_find(const struct table *t, const char *w)\n{\n\treturn t == NULL && w == NULL ? 0 : -1;\n}\n" >child-wrong.c &&
+	sed "s/t->total++;/t->total += 2;/" parent-fast.c >parent-wrong.c &&
+	grep "total += 2" parent-wrong.c &&
+	grep "return -1\$" child-broken.c
+'
+
+test_expect_success 'accepted parent first, then a child corrected once' '
+	new_repo r1 &&
+	{
+		reply "Task: make \`count_word\`" parent-fast.c &&
+		reply "Your version was rejected" child-wrong.c &&
+		reply "Task: make the function \`table_find\`" child-broken.c
+	} >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(
+		cd r1 &&
+		snapshot >../before &&
+		git pesq run -n 1 -S ../stacks.folded >../out 2>../err &&
+		snapshot >../after
+	) &&
+	test_cmp before after &&
+	jq -r ".body.messages[-1].content" fake.log | sed -n "s/^Task: //p" |
+		cut -c1-20 >asked &&
+	cat >expect <<-\EOF &&
+	make `count_word` (c
+	make the function `t
+	you were asked to ma
+	EOF
+	test_cmp expect asked &&
+	grep "^count_word  *parent  *1  accepted" out &&
+	grep "^table_find  *leaf  *2  output-differs" out &&
+	git -C r1 rev-parse pesq/count_word/1^ >expect &&
+	git -C r1 rev-parse HEAD >actual &&
+	test_cmp expect actual &&
+	git -C r1 rev-list --count pesq/best..pesq/table_find/1 >n &&
+	echo 2 >expect && test_cmp expect n &&
+	git -C r1 notes --ref=pesq show pesq/table_find/1 >note &&
+	jq -s -e "map(select(.event == \"build\"))[-1].ok" note &&
+	git -C r1 notes --ref=pesq show pesq/table_find/1~1 >note &&
+	jq -s -e "map(select(.event == \"build\"))[-1].ok == false" note
+'
+
+test_expect_success 'pesq/best moved by one squashed commit that says why' '
+	git -C r1 rev-list --count HEAD..pesq/best >n &&
+	echo 1 >expect && test_cmp expect n &&
+	git -C r1 log --notes=pesq -1 pesq/best >log &&
+	test_grep "count_word" log &&
+	git -C r1 diff --stat HEAD pesq/best >stat &&
+	test_grep "count.c" stat
+'
+
+test_expect_success 'a candidate that changes the output is rejected' '
+	new_repo r2 &&
+	reply "Task: make \`count_word\`" parent-wrong.c >script &&
+	reply "Task: make the function \`table_find\`" parent-wrong.c \
+		>>script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(cd r2 && git pesq run -n 1 -S ../stacks.folded >../out 2>../err) &&
+	grep "^count_word  *parent  *1  output-differs" out &&
+	git -C r2 rev-parse HEAD >expect &&
+	git -C r2 rev-parse pesq/best >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'an identical candidate is not accepted' '
+	new_repo r3 &&
+	sed -n "/^table_find(/,/^}/p" r3/table.c >same.c &&
+	{ echo long && cat same.c; } >child-same.c &&
+	reply "Task: make the function \`table_find\`" child-same.c >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(cd r3 && git pesq run --no-chain -n 1 -S ../stacks.folded \
+		>../out 2>../err) &&
+	test_grep ! "accepted" out &&
+	git -C r3 rev-parse HEAD >expect &&
+	git -C r3 rev-parse pesq/best >actual &&
+	test_cmp expect actual
+'
+
+test_done
