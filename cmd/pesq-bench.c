@@ -1,0 +1,401 @@
+/*
+ * pesq-bench: test each built attempt, compare its benchmark output with
+ * the base's, time both interleaved, and give a verdict; advance
+ * pesq/best when it is accepted. See pesq-bench(1).
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "trial.h"
+#include "bench.h"
+#include "jsonl.h"
+#include "repo.h"
+#include "sandbox.h"
+#include "slot.h"
+#include "verdict.h"
+#include "xalloc.h"
+
+static const char usage_text[] =
+	"usage: pesq-bench [-C DIR] [--bench CMD] [--test CMD] [options] [FILE...]\n"
+	"       pesq-bench --calibrate [-C DIR | --base-dir DIR] [options]\n"
+	"       pesq-bench --recompute [FILE...]\n"
+	"options: [-B | --build CMD] [-s | --slot K] [-m | --metric cpu|wall]\n"
+	"  [-c | --confidence X] [-g | --min-gain X] [--min-rounds N]\n"
+	"  [-n | --max-rounds N] [--budget SECONDS] [-T | --timeout SECONDS]\n"
+	"  [--warmup N] [--seed N] [--sandbox auto|on|off] [--no-output-check]\n"
+	"  [--no-advance] [--base-dir DIR --candidate-dir DIR] [-q] [-v]\n";
+
+static struct bench_opt bo = {
+	.param = { AB_CPU, 0.99, 0.02, 0, 4000, 5, 50 },
+	.timeout = 300, .budget = 600, .warmup = 1, .output_check = 1,
+};
+static git_repository *repo;	/* for settings; and git mode */
+static struct sbuf build_cmd = SBUF_INIT, slot = SBUF_INIT;
+static const char *base_dir, *cand_dir;	/* set: no git mode */
+static int verbose, quiet, no_advance, have_seed;
+static double noise;			/* git config pesq.noise */
+
+static void
+usage(FILE *fp, int code)
+{
+	fputs(usage_text, fp);
+	exit(code);
+}
+
+static double
+num(const char *s, const char *what, double lo, double hi)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (*end || end == s || !(v >= lo && v <= hi)) {
+		warnx("invalid %s '%s'", what, s);
+		usage(stderr, 2);
+	}
+	return v;
+}
+
+static void
+progress(void *arg, const struct ab_stats *st)
+{
+	fprintf(stderr, "%s: round %zu: %.4fx (CI %.4f-%.4f, p %.2g)\n",
+		(const char *)arg, st->rounds, st->speedup, st->lo, st->hi,
+		st->p);
+}
+
+/* Judge one record (without `error`) and write it to out. */
+static void
+judge(const struct jsonl_rec *rec, struct sbuf *out)
+{
+	struct bench_result r = BENCH_RESULT_INIT;
+	struct bench_opt o = bo;
+	struct sbuf id = SBUF_INIT, line = SBUF_INIT;
+	struct trial_place pl = TRIAL_PLACE_INIT;
+	struct trial_opt ao = { build_cmd.buf, slot.buf, bo.timeout };
+	struct sbuf e = SBUF_INIT;
+
+	if (!jsonl_path_str(rec, "attempt.id", &id))
+		sbuf_adds(&id, "-");
+	if (!have_seed)
+		o.param.seed = verdict_seed(id.buf);
+	if (o.param.min_gain < noise)
+		o.param.min_gain = noise;
+	o.arg = id.buf;
+	o.progress = verbose ? progress : NULL;
+	if (!jsonl_path_bool(rec, "build.ok", 1)) {
+		r.verdict = BENCH_BUILD_FAILED;
+		sbuf_adds(&r.reason, "the candidate did not build");
+	} else if (base_dir) {
+		bench_judge(&o, base_dir, cand_dir, &r);
+	} else if (trial_place(repo, rec, &ao, &pl, &r) == 0) {
+		bench_judge(&o, pl.base_dir, pl.cand_dir, &r);
+	}
+	trial_place_release(&pl);
+	if (!base_dir && pl.have_commit &&
+	    trial_ledger(repo, rec, &pl, id.buf, &o.param, !no_advance, &r,
+			   &e) < 0)
+		errx(3, "%s", e.buf);
+	verdict_record(rec, &r, out);
+	if (!quiet) {
+		verdict_summary(&r, &o.param, id.buf, &line);
+		fprintf(stderr, "%s\n", line.buf);
+	}
+	bench_result_release(&r);
+	sbuf_release(&e);
+	sbuf_release(&id);
+	sbuf_release(&line);
+}
+
+static int
+run(FILE *fp, const char *name, int redo)
+{
+	struct jsonl_reader r;
+	struct jsonl_rec *rec;
+	struct sbuf out = SBUF_INIT;
+	int status = 0, k;
+
+	jsonl_reader_init(&r, fp, name);
+	while ((k = jsonl_read(&r, &rec)) != 0) {
+		if (k == -2)
+			err(3, "%s", name);
+		if (k == -1) {
+			warnx("%s", r.err.buf);
+			status = 1;
+			continue;
+		}
+		sbuf_reset(&out);
+		if (redo) {
+			struct sbuf msg = SBUF_INIT;
+			int k2 = verdict_recompute_line(rec, &out, &msg);
+
+			if (k2 < 0)
+				warnx("%s:%lu: %s", name, r.lineno, msg.buf);
+			else if (k2 > 0)
+				warnx("%s:%lu: the recomputed decision or "
+				      "interval differs from the stored one",
+				      name, r.lineno);
+			status |= k2 != 0;
+			sbuf_release(&msg);
+		} else if (jsonl_get(rec, 0, "error") >= 0) {
+			sbuf_add(&out, rec->buf, rec->len);
+			sbuf_addc(&out, '\n');
+		} else {
+			judge(rec, &out);
+		}
+		if (fwrite(out.buf, 1, out.len, stdout) != out.len ||
+		    fflush(stdout) == EOF)
+			err(3, "stdout");
+	}
+	jsonl_reader_release(&r);
+	sbuf_release(&out);
+	return status;
+}
+
+/* Settings from options and git config; the sandbox decided. */
+static void
+setup(const char *dir, const char *bench, const char *test, const char *bcmd,
+      const char *k, const char *sandbox, int calibrate)
+{
+	static const char *const gitenv[] = { "GIT_DIR", "GIT_WORK_TREE",
+		"GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR", NULL };
+	struct sbuf s = SBUF_INIT;
+
+	if (cand_dir && !base_dir)
+		errx(2, "--candidate-dir needs --base-dir");
+	if (base_dir && !cand_dir && !calibrate)
+		errx(2, "--base-dir needs --candidate-dir");
+	/* absolute: the sandbox binds them by name */
+	const char *d[2] = { base_dir, cand_dir };
+
+	if (d[0] && !(base_dir = realpath(d[0], NULL)))
+		err(3, "%s", d[0]);
+	if (d[1] && !(cand_dir = realpath(d[1], NULL)))
+		err(3, "%s", d[1]);
+	if (repo_open(&repo, dir) < 0) {
+		if (!base_dir || dir)
+			errx(3, "not a git repository: %s", repo_errmsg());
+		repo = NULL;	/* directories alone: no settings */
+	}
+	for (int i = 0; gitenv[i]; i++)
+		unsetenv(gitenv[i]);
+	if (bench)
+		bo.bench_cmd = xstrdup(bench);
+	else if (repo && repo_config_str(repo, "bench", &s) > 0)
+		bo.bench_cmd = sbuf_detach(&s, NULL);
+	else
+		errx(2, "no benchmark command: give --bench or set pesq.bench");
+	if (test)
+		bo.test_cmd = xstrdup(test);
+	else if (repo && repo_config_str(repo, "test", &s) > 0)
+		bo.test_cmd = sbuf_detach(&s, NULL);
+	if (bcmd)
+		sbuf_adds(&build_cmd, bcmd);
+	else if (!repo || repo_config_str(repo, "build", &build_cmd) <= 0)
+		sbuf_adds(&build_cmd, "make");
+	sbuf_addf(&slot, "slot-%s", k);
+	if (repo && repo_config_str(repo, "noise", &s) > 0) {
+		char *end;
+
+		noise = strtod(s.buf, &end);
+		if (*end || !(noise >= 0 && noise < 10))
+			errx(2, "invalid pesq.noise '%s'", s.buf);
+	}
+	sbuf_reset(&s);
+	if (!strcmp(sandbox, "off"))
+		bo.sandbox = 0;
+	else if (!(bo.sandbox = sandbox_probe(&s)) && !strcmp(sandbox, "on"))
+		errx(3, "--sandbox on: %s", s.buf);
+	else if (!bo.sandbox && verbose)
+		warnx("running without a sandbox: %s", s.buf);
+	sbuf_release(&s);
+}
+
+/* --calibrate: the base against itself; store the noise floor. */
+static int
+calibrate_base(void)
+{
+	struct bench_result r = BENCH_RESULT_INIT;
+	struct bench_opt o = bo;
+	struct worktree wt;
+	struct sbuf e = SBUF_INIT, out = SBUF_INIT;
+	const char *dir = base_dir;
+	char hex[GIT_OID_HEXSZ + 1] = "";
+	double nz = -1;
+	int stored = 0, k;
+	git_oid id;
+
+	if (!have_seed)
+		o.param.seed = verdict_seed("calibrate");
+	o.arg = (void *)"calibrate";
+	o.progress = verbose ? progress : NULL;
+	if (!dir) {
+		if (repo_resolve(repo, "refs/heads/pesq/best", &id) < 0 &&
+		    repo_resolve(repo, "HEAD", &id) < 0)
+			errx(3, "no base: no 'pesq/best' and no HEAD commit");
+		git_oid_tostr(hex, sizeof(hex), &id);
+		k = slot_prepare(&wt, repo, "base", hex, build_cmd.buf, 1,
+				 bo.timeout, &e);
+		if (k < 0)
+			errx(3, "worktree 'base': %s", e.buf);
+		if (k > 0)
+			errx(1, "the base does not build: %s", e.buf);
+		dir = wt.path;
+	}
+	bench_calibrate(&o, dir, &r, &nz);
+	if (r.verdict != BENCH_ERROR && !base_dir) {
+		git_config *cfg;
+
+		sbuf_addf(&e, "%.4f", nz);
+		if (git_repository_config(&cfg, repo) < 0 ||
+		    git_config_set_string(cfg, "pesq.noise", e.buf) < 0)
+			errx(3, "cannot set pesq.noise: %s", repo_errmsg());
+		git_config_free(cfg);
+		stored = 1;
+	}
+	if (!base_dir)
+		worktree_close(&wt);
+	verdict_calibrate_record(&r, base_dir ? base_dir : hex, nz, stored, &out);
+	if (fwrite(out.buf, 1, out.len, stdout) != out.len)
+		err(3, "stdout");
+	if (r.verdict == BENCH_ERROR)
+		warnx("calibrate: %s", r.reason.buf);
+	else if (!quiet)
+		fprintf(stderr, "calibrate: noise floor %.2f%% (%g%% CI "
+			"%.4f-%.4f, %zu rounds)%s\n", nz * 100,
+			bo.param.confidence * 100, r.st.lo, r.st.hi,
+			r.st.rounds, stored ? ", stored in pesq.noise" : "");
+	k = r.verdict == BENCH_ERROR;
+	bench_result_release(&r);
+	sbuf_release(&e);
+	sbuf_release(&out);
+	return k;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { O_MINR = 256, O_BUDGET, O_WARM, O_SEED, O_SANDBOX, O_NOCHECK,
+	       O_NOADV, O_CALIB, O_RECOMP, O_BASEDIR, O_CANDDIR };
+	static const struct option longopts[] = {
+		{ "bench", required_argument, NULL, 'b' },
+		{ "test", required_argument, NULL, 't' },
+		{ "build", required_argument, NULL, 'B' },
+		{ "slot", required_argument, NULL, 's' },
+		{ "metric", required_argument, NULL, 'm' },
+		{ "confidence", required_argument, NULL, 'c' },
+		{ "min-gain", required_argument, NULL, 'g' },
+		{ "min-rounds", required_argument, NULL, O_MINR },
+		{ "max-rounds", required_argument, NULL, 'n' },
+		{ "budget", required_argument, NULL, O_BUDGET },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "warmup", required_argument, NULL, O_WARM },
+		{ "seed", required_argument, NULL, O_SEED },
+		{ "sandbox", required_argument, NULL, O_SANDBOX },
+		{ "no-output-check", no_argument, NULL, O_NOCHECK },
+		{ "no-advance", no_argument, NULL, O_NOADV },
+		{ "calibrate", no_argument, NULL, O_CALIB },
+		{ "recompute", no_argument, NULL, O_RECOMP },
+		{ "base-dir", required_argument, NULL, O_BASEDIR },
+		{ "candidate-dir", required_argument, NULL, O_CANDDIR },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dir = NULL, *sandbox = "auto", *k = "0";
+	const char *bench_cmd = NULL, *test_cmd = NULL, *bcmd = NULL;
+	int c, status = 0, calibrate = 0, redo = 0;
+
+	while ((c = getopt_long(argc, argv, "C:b:t:B:s:m:c:g:n:T:qvh",
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case 'C': dir = optarg; break;
+		case 'b': bench_cmd = optarg; break;
+		case 't': test_cmd = optarg; break;
+		case 'B': bcmd = optarg; break;
+		case 's': k = optarg; break;
+		case 'm':
+			if (!strcmp(optarg, "wall"))
+				bo.param.metric = AB_WALL;
+			else if (!strcmp(optarg, "cpu"))
+				bo.param.metric = AB_CPU;
+			else
+				usage(stderr, 2);
+			break;
+		case 'c':
+			bo.param.confidence = num(optarg, "confidence", 0.5,
+						  0.99999);
+			break;
+		case 'g': bo.param.min_gain = num(optarg, "gain", 0, 10); break;
+		case O_MINR:
+			bo.param.min_rounds = (size_t)num(optarg, "rounds", 1,
+							  1e6);
+			break;
+		case 'n':
+			bo.param.max_rounds = (size_t)num(optarg, "rounds", 1,
+							  1e6);
+			break;
+		case O_BUDGET: bo.budget = num(optarg, "budget", 0, 1e9); break;
+		case 'T': bo.timeout = num(optarg, "timeout", 0, 1e9); break;
+		case O_WARM: bo.warmup = (int)num(optarg, "warmup", 0, 100); break;
+		case O_SEED:
+			bo.param.seed = (uint64_t)num(optarg, "seed", 0,
+						      9007199254740991.0);
+			have_seed = 1;
+			break;
+		case O_SANDBOX: sandbox = optarg; break;
+		case O_NOCHECK: bo.output_check = 0; break;
+		case O_NOADV: no_advance = 1; break;
+		case O_CALIB: calibrate = 1; break;
+		case O_RECOMP: redo = 1; break;
+		case O_BASEDIR: base_dir = optarg; break;
+		case O_CANDDIR: cand_dir = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': usage(stdout, 0); break;
+		default: usage(stderr, 2);
+		}
+	}
+	if (strcmp(sandbox, "auto") && strcmp(sandbox, "on") &&
+	    strcmp(sandbox, "off")) {
+		warnx("invalid sandbox mode '%s'", sandbox);
+		usage(stderr, 2);
+	}
+	if (!verbose && !quiet && isatty(2))
+		verbose = 1;
+	if (bo.param.min_rounds > bo.param.max_rounds)
+		bo.param.max_rounds = bo.param.min_rounds;
+	if (!redo)
+		setup(dir, bench_cmd, test_cmd, bcmd, k, sandbox, calibrate);
+	if (calibrate) {
+		status = calibrate_base();
+	} else if (optind == argc) {
+		status = run(stdin, "<stdin>", redo);
+	} else {
+		for (int i = optind; i < argc; i++) {
+			FILE *fp = strcmp(argv[i], "-") ? fopen(argv[i], "r")
+				: stdin;
+
+			if (!fp)
+				err(3, "%s", argv[i]);
+			status |= run(fp, argv[i], redo);
+			if (fp != stdin)
+				fclose(fp);
+		}
+	}
+	if (repo)
+		repo_close(repo);
+	sbuf_release(&build_cmd);
+	sbuf_release(&slot);
+	free((char *)base_dir);
+	free((char *)cand_dir);
+	free((char *)bo.bench_cmd);
+	free((char *)bo.test_cmd);
+	if (fclose(stdout) == EOF)
+		err(3, "stdout");
+	return status;
+}

@@ -1,0 +1,57 @@
+#ifndef PESQ_TRIAL_H
+#define PESQ_TRIAL_H
+
+#include <git2.h>
+
+#include "bench.h"
+#include "jsonl.h"
+#include "worktree.h"
+
+/*
+ * pesq-bench's side of git for one attempt record: where the base and
+ * the candidate are built (worktrees), and what a verdict leaves behind
+ * (pesq/best advanced, lines in the attempt's note).
+ */
+struct trial_place {
+	struct worktree base_wt, cand_wt;
+	int have_base, have_cand;	/* the worktrees are locked */
+	git_oid commit, base;		/* attempt.commit, attempt.base */
+	int have_commit;		/* commit and base were resolved */
+	const char *base_dir, *cand_dir;	/* where to run */
+};
+
+#define TRIAL_PLACE_INIT { .have_base = 0 }
+
+struct trial_opt {
+	const char *build_cmd;
+	const char *slot;		/* the candidate's worktree: "slot-0" */
+	double timeout;			/* of a build */
+};
+
+/*
+ * Resolve the record's attempt.commit and attempt.base, and lock and
+ * prepare the worktrees: "base" built at the base (once per base commit),
+ * o->slot at the commit (built unless it holds that commit already, as
+ * pesq-apply leaves it). Returns 0 with pl->base_dir and pl->cand_dir
+ * set, or -1 with r's verdict (error, or build-failed when the candidate
+ * does not build) and reason set. Release pl with trial_place_release
+ * either way.
+ */
+int trial_place(git_repository *repo, const struct jsonl_rec *rec,
+		  const struct trial_opt *o, struct trial_place *pl,
+		  struct bench_result *r);
+void trial_place_release(struct trial_place *pl);
+
+/*
+ * Leave the verdict in git: when r is accepted and advance is set,
+ * advance pesq/best (best.h; when it moved meanwhile, r becomes an error
+ * with that reason); then append the test, bench and verdict lines to
+ * the note of the attempt's commit. Returns 0, or -1 when the note could
+ * not be written (err says why).
+ */
+int trial_ledger(git_repository *repo, const struct jsonl_rec *rec,
+		   const struct trial_place *pl, const char *id,
+		   const struct ab_param *p, int advance,
+		   struct bench_result *r, struct sbuf *err);
+
+#endif

@@ -1,0 +1,85 @@
+#!/bin/sh
+test_description='pesq-bench --sandbox: no writes outside the worktree, no network'
+. ./test-lib.sh
+
+if ! test_have_prereq BWRAP
+then
+	skip_all='bubblewrap cannot run here'
+	test_expect_success 'stop the server' '
+	read port pid <port &&
+	kill "$pid"
+'
+
+test_done
+fi
+
+bench() {
+	pesq-bench --base-dir base --candidate-dir cand --bench ./run \
+		--max-rounds 5 --min-rounds 5 "$@" <in
+}
+
+test_expect_success 'setup' '
+	mkdir base cand &&
+	printf "#!/bin/sh\nexec spin 1\n" >base/run &&
+	cp base/run cand/run &&
+	chmod +x base/run cand/run &&
+	echo "{\"attempt\":{\"id\":\"w/1\"}}" >in &&
+	spin --serve port
+'
+
+test_expect_success 'without the sandbox the probes succeed (they mean something)' '
+	read port pid <port &&
+	bench --sandbox off --test "spin --write \"$HOME/outside\" 0 &&
+		spin --connect $port 0" >out 2>err &&
+	jq -r ".test.ok, .bench.sandbox" out >actual &&
+	printf "true\nfalse\n" >expect &&
+	test_cmp expect actual &&
+	test_path_is_file outside &&
+	rm outside
+'
+
+test_expect_success 'writing outside the worktree fails under --sandbox on' '
+	bench --sandbox on --test "spin --write \"$HOME/outside\" 0" >out 2>err &&
+	jq -r ".verdict, .test.ok" out >actual &&
+	printf "test-failed\nfalse\n" >expect &&
+	test_cmp expect actual &&
+	jq -r .test.log out >log &&
+	test_grep "cannot write" log &&
+	test_path_is_missing outside
+'
+
+test_expect_success 'a connection to the host, even on 127.0.0.1, fails' '
+	read port pid <port &&
+	bench --sandbox on --test "spin --connect $port 0" >out 2>err &&
+	jq -r ".verdict, .test.ok" out >actual &&
+	printf "test-failed\nfalse\n" >expect &&
+	test_cmp expect actual &&
+	jq -r .test.log out >log &&
+	test_grep "connect to 127.0.0.1" log
+'
+
+test_expect_success 'the worktree is writable and /tmp is private' '
+	bench --sandbox on --test "spin --write here 0 &&
+		spin --write /tmp/pesq-bench-t5001 0" >out 2>err &&
+	jq -r ".test.ok, .bench.sandbox" out >actual &&
+	printf "true\ntrue\n" >expect &&
+	test_cmp expect actual &&
+	test_path_is_file cand/here &&
+	test_path_is_missing /tmp/pesq-bench-t5001
+'
+
+test_expect_success 'the benchmark runs sandboxed too' '
+	printf "#!/bin/sh\nspin --write \"$HOME/bench-outside\" 0 || exit 9\nexec spin 1\n" >cand/run &&
+	bench --sandbox on >out 2>err &&
+	jq -c "[.verdict, .bench.output.cand_status]" out >actual &&
+	echo "[\"output-differs\",9]" >expect &&
+	test_cmp expect actual &&
+	test_path_is_missing bench-outside
+'
+
+test_expect_success 'stop the server' '
+	read port pid <port &&
+	kill "$pid"
+'
+
+test_done
