@@ -57,7 +57,7 @@ test_expect_success 'setup: the sample and the replies' '
 		git config pesq.provider openai &&
 		git config pesq.model fake
 	) &&
-	echo "wordfreq;main;count_file;count_word;table_find 9000" >stacks.folded &&
+	echo "wordfreq;main;count_file;count_word 9000" >stacks.folded &&
 	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
 		"$SRC_ROOT/t/fixtures/sample/pesq/replies/count_word.txt" |
 		sed "1d;\$d" >fast.c &&
@@ -65,7 +65,7 @@ test_expect_success 'setup: the sample and the replies' '
 '
 
 test_expect_success 'a run: one accepted attempt in the ledger' '
-	reply "Task: make \`count_word\`" fast.c >script &&
+	reply "the function \`count_word\`" fast.c >script &&
 	start_fake script &&
 	test_when_finished stop_fake &&
 	(cd r && git pesq run --no-chain -n 1 -S ../stacks.folded \
@@ -92,7 +92,7 @@ test_expect_success 'accepted: the next run has it as an example' '
 	v=$(jq -r .verdict log.json) &&
 	if [ "$v" = accepted ]
 	then
-		reply "Task: make \`count_word\`" wrong.c >script &&
+		reply "the function \`count_word\`" wrong.c >script &&
 		start_fake script &&
 		test_when_finished stop_fake &&
 		(cd r && git pesq run --no-chain --again -n 1 \
