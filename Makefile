@@ -72,7 +72,7 @@ PROVE_FLAGS ?= -j2
 .PHONY: all check unit man install uninstall clean deps fuzz
 .SUFFIXES:
 
-all: $(PROGS)
+all: $(PROGS) $(MANS)
 
 $(O)/%.o: %.c | $(O)/.dirs
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<

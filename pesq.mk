@@ -58,14 +58,14 @@ $(PESQ_DIR)/hot.jsonl: $(PESQ_DIR)/stacks.folded
 $(PESQ_DIR)/report.txt: $(PESQ_DIR)/hot.jsonl
 	$(PESQ_GIT) pesq run -q --stacks $(PESQ_DIR)/stacks.folded \
 		$(pesq_run_opts)
-	$(PESQ_GIT) pesq report >$@.tmp && mv $@.tmp $@
+	$(PESQ_GIT) pesq report --last >$@.tmp && mv $@.tmp $@
 
 pesq-profile: $(PESQ_DIR)/stacks.folded
 pesq-hot: $(PESQ_DIR)/hot.jsonl
 pesq: $(PESQ_DIR)/report.txt
 	@cat $<
 pesq-report:
-	@$(PESQ_GIT) pesq report
+	@$(PESQ_GIT) pesq report --last
 pesq-clean:
 	rm -rf $(PESQ_DIR)
 pesq-FORCE:

@@ -15,6 +15,7 @@
 #include "cparse.h"
 #include "gitsrc.h"
 #include "jsonl.h"
+#include "notjson.h"
 #include "xalloc.h"
 
 static const char usage_str[] =
@@ -96,6 +97,9 @@ setup(void)
 		errx(3, "%s", e.buf);
 	sbuf_release(&e);
 	cf = cflags_open(gs, opt.build_dir, opt.extra, opt.nextra);
+	if (opt.build_dir && !cflags_database(cf))
+		errx(3, "no compile_commands.json that libclang can read in "
+		     "'%s'", opt.build_dir);
 	if (opt.verbose)
 		fprintf(stderr, "pesq-deps: %s at %.12s, %zu files, flags %s\n",
 			gs->root, gs->commit, gs->nfiles,
@@ -227,18 +231,29 @@ run(FILE *fp, const char *name)
 	struct jsonl_reader r;
 	struct jsonl_rec *rec;
 	struct sbuf out = SBUF_INIT;
-	int ret = 0, st;
+	int ret = 0, st, nread = 0;
 
 	jsonl_reader_init(&r, fp, name);
 	while ((st = jsonl_read(&r, &rec)) != 0) {
 		if (st == -2)
 			err(3, "%s", name);
 		if (st == -1) {
+			const char *kind = notjson_kind(r.line.buf,
+							r.line.len, !nread++);
+
+			ret = 1;
+			if (kind) {
+				if (!opt.quiet)
+					warnx("%s:%lu: %s, not JSON lines: rest "
+					      "of input skipped", name,
+					      r.lineno, kind);
+				break;
+			}
 			if (!opt.quiet)
 				warnx("%s", r.err.buf);
-			ret = 1;
 			continue;
 		}
+		nread++;
 		sbuf_reset(&out);
 		process(rec, &out);
 		if (out.len && fwrite(out.buf, 1, out.len, stdout) != out.len)
@@ -291,8 +306,8 @@ main(int argc, char **argv)
 				stdin;
 
 			if (!fp)
-				err(3, "%s", argv[i]);
-			ret |= run(fp, argv[i]);
+				err(3, "cannot open '%s'", argv[i]);
+			ret |= run(fp, fp == stdin ? "<stdin>" : argv[i]);
 			if (fp != stdin)
 				fclose(fp);
 		}

@@ -80,7 +80,7 @@ fold_one(struct fold *f, const char *path)
 
 	if (!strcmp(path, "-")) {
 		fd = 0;
-		name = "stdin";
+		name = "<stdin>";
 	} else if ((fd = open(path, O_RDONLY)) < 0) {
 		err(3, "'%s'", path);
 	}
@@ -157,6 +157,14 @@ main(int argc, char **argv)
 	    fold_count(f, FOLD_W_FOLDED);
 	if (bad)
 		status = 1;
+	if (o.event_filter && !fold_stacks(f)->n &&
+	    fold_count(f, FOLD_W_FILTER)) {
+		/* a misspelt event: say so rather than print nothing */
+		if (!quiet)
+			warnx("no samples of event '%s' in the input",
+			      o.event_filter);
+		status = 1;
+	}
 	if (verbose)
 		fprintf(stderr, "pesq-fold: %zu stacks; %ju lines skipped, "
 			"%ju samples of other events dropped\n",

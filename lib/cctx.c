@@ -5,158 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cctx.h"
+#include "cctx_int.h"
 #include "cscan.h"
 #include "hmap.h"
 #include "jsonl.h"
 #include "xalloc.h"
-
-/* Lexically normalise an absolute path: drop "." and "x/..". */
-static void
-normalise(char *p)
-{
-	char *out = p, *s = p;
-
-	while (*s) {
-		if (s[0] == '/' && s[1] == '.' && (s[2] == '/' || !s[2])) {
-			s += 2;
-		} else if (s[0] == '/' && s[1] == '.' && s[2] == '.' &&
-			   (s[3] == '/' || !s[3])) {
-			while (out > p && *--out != '/')
-				;
-			s += 3;
-		} else if (s[0] == '/' && s[1] == '/') {
-			s++;
-		} else {
-			*out++ = *s++;
-		}
-	}
-	if (out == p)
-		*out++ = '/';
-	*out = '\0';
-}
-
-int
-cctx_locate(const struct gitsrc *gs, CXCursor c, struct cctx_loc *loc)
-{
-	CXSourceRange r = clang_getCursorExtent(c);
-	CXFile f1, f2;
-	unsigned line, col, off1, off2;
-	CXString name;
-
-	memset(loc, 0, sizeof(*loc));
-	clang_getExpansionLocation(clang_getRangeStart(r), &f1, &line, &col,
-				   &off1);
-	clang_getExpansionLocation(clang_getRangeEnd(r), &f2, NULL, NULL,
-				   &off2);
-	if (!f1 || !clang_File_isEqual(f1, f2))
-		return -1;
-	name = clang_getFileName(f1);
-	loc->path = xstrdup(clang_getCString(name) ? clang_getCString(name) :
-			    "");
-	clang_disposeString(name);
-	normalise(loc->path);
-	loc->file = f1;
-	loc->start = off1;
-	loc->end = off2;
-	loc->line = line;
-	loc->f = gs ? gitsrc_by_abspath(gs, loc->path) : NULL;
-	if (loc->f && (off2 < off1 || off2 > loc->f->len))
-		loc->f = NULL;
-	return 0;
-}
-
-void
-cctx_loc_release(struct cctx_loc *loc)
-{
-	free(loc->path);
-	loc->path = NULL;
-}
-
-void
-cctx_qualname(CXCursor c, struct sbuf *out)
-{
-	CXCursor v[64];
-	size_t n = 0;
-
-	sbuf_reset(out);
-	while (n < 64 && !clang_Cursor_isNull(c) &&
-	       clang_getCursorKind(c) != CXCursor_TranslationUnit) {
-		v[n++] = c;
-		c = clang_getCursorSemanticParent(c);
-	}
-	while (n-- > 0) {
-		enum CXCursorKind k = clang_getCursorKind(v[n]);
-		CXString s;
-
-		if (k == CXCursor_LinkageSpec || k == CXCursor_UnexposedDecl)
-			continue;
-		s = clang_getCursorSpelling(v[n]);
-		if (*clang_getCString(s)) {
-			const char *p = clang_getCString(s);
-
-			if (out->len)
-				sbuf_adds(out, "::");
-			/* "Box<T>" for a constructor of a template */
-			sbuf_add(out, p, strncmp(p, "operator", 8) ?
-				 strcspn(p, "<") : strlen(p));
-		}
-		clang_disposeString(s);
-	}
-}
-
-static enum CXChildVisitResult
-body_visit(CXCursor c, CXCursor parent, CXClientData data)
-{
-	enum CXCursorKind k = clang_getCursorKind(c);
-
-	(void)parent;
-	if (k == CXCursor_CompoundStmt || k == CXCursor_CXXTryStmt)
-		*(CXCursor *)data = c;
-	return CXChildVisit_Continue;
-}
-
-unsigned
-cctx_body_start(CXCursor fn, const struct cctx_loc *loc)
-{
-	CXCursor body = clang_getNullCursor();
-	struct cctx_loc b;
-	unsigned at = loc->end;
-
-	clang_visitChildren(fn, body_visit, &body);
-	if (clang_Cursor_isNull(body))
-		return at;
-	if (!cctx_locate(NULL, body, &b) && clang_File_isEqual(b.file,
-								loc->file))
-		at = b.start;
-	cctx_loc_release(&b);
-	return at;
-}
-
-/* One entry of a ctx array. */
-struct item {
-	char *name;
-	struct gitsrc_file *f;	/* NULL: outside the repository */
-	char *path;		/* f's repository path, or libclang's name */
-	unsigned start, end, line;
-	unsigned decl_end;	/* where the declaration part ends */
-	int full;		/* callees: code is the definition */
-	const char *how;	/* callees: "call", "ref", "indirect" */
-	char *decl;		/* callees outside the project: prototype */
-};
-
-struct list {
-	struct item *v;
-	size_t n, cap;
-	struct hmap seen;
-};
-
-struct walk {
-	const struct gitsrc *gs;
-	const struct cparse_opts *opts;
-	const struct cctx_def *def;
-	struct list types, callees, globals, macros;
-};
 
 static struct item *
 add(struct list *l, const char *key, int *added)
@@ -277,6 +130,15 @@ add_type(struct walk *w, CXCursor c, int depth)
 	if (place(w, c, it)) {
 		it->f = NULL;	/* a system type: not listed */
 		return;
+	}
+	if (k != CXCursor_TypedefDecl && k != CXCursor_TypeAliasDecl &&
+	    clang_Cursor_isAnonymous(c)) {
+		/* "": no name to show or to trim by; say what it is */
+		free(it->name);
+		it->name = xstrdup(k == CXCursor_EnumDecl ? "enum (anonymous)"
+				   : k == CXCursor_UnionDecl ?
+				   "union (anonymous)" : "struct (anonymous)");
+		it->anon = 1;
 	}
 	if (k == CXCursor_TypedefDecl)
 		add_type(w, type_decl(clang_getTypedefDeclUnderlyingType(c)),
@@ -430,172 +292,6 @@ macro_visit(CXCursor c, CXCursor parent, CXClientData data)
 	return CXChildVisit_Continue;
 }
 
-/* Is [s, e) inside another listed item of the same file? */
-static int
-nested(const struct list *l, const struct item *it)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		const struct item *o = &l->v[i];
-
-		if (o != it && o->f == it->f && o->start <= it->start &&
-		    it->end <= o->end && o->end - o->start > it->end - it->start)
-			return 1;
-	}
-	return 0;
-}
-
-static void
-common(struct jw *j, const struct item *it)
-{
-	jw_obj(j);
-	jw_key(j, "name");
-	jw_str(j, it->name ? it->name : "");
-	jw_key(j, "file");
-	jw_str(j, it->path ? it->path : "");
-	jw_key(j, "line");
-	jw_uint(j, it->line);
-}
-
-static void
-write_types(struct jw *j, const struct list *l, const char *suffix,
-	    const char *prefix)
-{
-	size_t i;
-
-	jw_arr(j);
-	for (i = 0; i < l->n; i++) {
-		const struct item *it = &l->v[i];
-		struct sbuf code = SBUF_INIT;
-
-		if (!it->f || nested(l, it))
-			continue;
-		common(j, it);
-		jw_key(j, "code");
-		sbuf_adds(&code, prefix);
-		sbuf_add(&code, it->f->data + it->start, it->end - it->start);
-		sbuf_adds(&code, suffix);
-		jw_strn(j, code.buf, code.len);
-		jw_obj_end(j);
-		sbuf_release(&code);
-	}
-	jw_arr_end(j);
-}
-
-static void
-write_callees(struct jw *j, struct walk *w, const struct cctx_child *ch)
-{
-	size_t i;
-	int child_seen = 0;
-
-	jw_arr(j);
-	for (i = 0; i < w->callees.n; i++) {
-		struct item *it = &w->callees.v[i];
-		int is_child = ch && ch->f && !strcmp(cscan_last_component(
-			it->name ? it->name : ""), ch->word);
-
-		if (is_child) {
-			free(it->path);
-			it->path = xstrdup(ch->f->path);
-			it->f = ch->f;
-			it->start = ch->start;
-			it->end = ch->end;
-			it->line = cscan_line(ch->f->data, ch->start);
-			it->full = 1;
-			child_seen = 1;
-		}
-		common(j, it);
-		jw_key(j, "how");
-		jw_str(j, it->how);
-		jw_key(j, "body");
-		jw_bool(j, it->full);
-		if (is_child) {
-			jw_key(j, "child");
-			jw_bool(j, 1);
-		}
-		jw_key(j, "code");
-		if (it->f && it->full) {
-			jw_strn(j, it->f->data + it->start, it->end - it->start);
-		} else if (it->f) {
-			struct sbuf s = SBUF_INIT;
-			size_t e = it->decl_end;
-
-			while (e > it->start && strchr(" \t\r\n",
-						       it->f->data[e - 1]))
-				e--;
-			sbuf_add(&s, it->f->data + it->start, e - it->start);
-			sbuf_addc(&s, ';');
-			jw_strn(j, s.buf, s.len);
-			sbuf_release(&s);
-		} else if (it->decl) {
-			jw_str(j, it->decl);
-		} else {
-			jw_null(j);
-		}
-		jw_obj_end(j);
-	}
-	if (ch && ch->f && !child_seen) {
-		struct item it;
-
-		memset(&it, 0, sizeof(it));
-		it.name = (char *)ch->name;
-		it.path = ch->f->path;
-		it.line = cscan_line(ch->f->data, ch->start);
-		common(j, &it);
-		jw_key(j, "how");
-		jw_str(j, "child");
-		jw_key(j, "body");
-		jw_bool(j, 1);
-		jw_key(j, "child");
-		jw_bool(j, 1);
-		jw_key(j, "code");
-		jw_strn(j, ch->f->data + ch->start, ch->end - ch->start);
-		jw_obj_end(j);
-	}
-	jw_arr_end(j);
-}
-
-static void
-write_globals(struct jw *j, const struct list *l, size_t limit)
-{
-	size_t i;
-
-	jw_arr(j);
-	for (i = 0; i < l->n; i++) {
-		const struct item *it = &l->v[i];
-		struct sbuf s = SBUF_INIT;
-		size_t e = it->end;
-
-		if (!it->f)
-			continue;
-		if (e - it->start > limit) {
-			/* a large initialiser: the declaration only */
-			const char *eq = memchr(it->f->data + it->start, '=',
-						e - it->start);
-
-			if (eq)
-				e = (size_t)(eq - it->f->data);
-			while (e > it->start && strchr(" \t\r\n",
-						       it->f->data[e - 1]))
-				e--;
-		}
-		common(j, it);
-		jw_key(j, "code");
-		sbuf_add(&s, it->f->data + it->start, e - it->start);
-		sbuf_addc(&s, ';');
-		jw_strn(j, s.buf, s.len);
-		jw_obj_end(j);
-		sbuf_release(&s);
-	}
-	jw_arr_end(j);
-}
-
-/* Call sites across the snapshot, found in the text (at the end). */
-static void write_callers(struct jw *j, const struct gitsrc *gs,
-			  const struct cparse_opts *o,
-			  const struct cctx_def *def);
-
 void
 cctx_write(const struct gitsrc *gs, const struct cparse_opts *opts,
 	   const struct cctx_def *def, const struct cctx_child *child,
@@ -624,15 +320,15 @@ cctx_write(const struct gitsrc *gs, const struct cparse_opts *opts,
 	jw_init(&j, out);
 	jw_obj(&j);
 	jw_key(&j, "types");
-	write_types(&j, &w.types, ";", "");
+	cctx_write_types(&j, &w, &w.types, ";", "");
 	jw_key(&j, "callees");
-	write_callees(&j, &w, child);
+	cctx_write_callees(&j, &w, child);
 	jw_key(&j, "callers");
-	write_callers(&j, gs, opts, def);
+	cctx_write_callers(&j, gs, opts, def);
 	jw_key(&j, "globals");
-	write_globals(&j, &w.globals, opts->callee_limit);
+	cctx_write_globals(&j, &w.globals, opts->callee_limit);
 	jw_key(&j, "macros");
-	write_types(&j, &w.macros, "", "#define ");
+	cctx_write_types(&j, &w, &w.macros, "", "#define ");
 	jw_key(&j, "flags");
 	jw_arr(&j);
 	for (i = 0; i < nflags; i++)
@@ -650,69 +346,4 @@ cctx_write(const struct gitsrc *gs, const struct cparse_opts *opts,
 	list_release(&w.callees);
 	list_release(&w.globals);
 	list_release(&w.macros);
-}
-
-static void
-write_callers(struct jw *j, const struct gitsrc *gs,
-	      const struct cparse_opts *o, const struct cctx_def *def)
-{
-	size_t i, k, listed = 0;
-
-	jw_arr(j);
-	for (i = 0; i < gs->nfiles && listed < o->max_callers; i++) {
-		const struct gitsrc_file *f = &gs->files[i];
-		struct cscan_fn *fns = NULL;
-		size_t *calls, ncalls, nfns = 0, fi = 0;
-		size_t last = (size_t)-1;
-
-		if (def->is_static && f != def->f)
-			continue;
-		ncalls = cscan_calls(f->data, f->len, def->word,
-				     def->is_member, &calls);
-		if (ncalls)
-			nfns = cscan_functions(f->data, f->len, &fns);
-		for (k = 0; k < ncalls && listed < o->max_callers; k++) {
-			const struct cscan_fn *fn;
-			size_t at = calls[k], s, e;
-
-			while (fi < nfns && fns[fi].end <= at)
-				fi++;
-			if (fi == nfns || fns[fi].body > at)
-				continue;	/* not in a function body */
-			fn = &fns[fi];
-			if ((f == def->f && fn->start <= def->end &&
-			     fn->end >= def->start) || fi == last)
-				continue;	/* itself; or listed already */
-			last = fi;
-			listed++;
-			jw_obj(j);
-			jw_key(j, "name");
-			jw_strn(j, f->data + fn->name_off, fn->name_len);
-			jw_key(j, "file");
-			jw_str(j, f->path);
-			jw_key(j, "line");
-			jw_uint(j, cscan_line(f->data, at));
-			s = fn->start;
-			e = fn->end;
-			if (e - s > o->caller_limit) {
-				/* the lines around the call, within the limit */
-				size_t half = o->caller_limit / 2;
-
-				s = at > s + half ? at - half : s;
-				e = at + half < e ? at + half : e;
-				while (s > 0 && s < at && f->data[s - 1] != '\n')
-					s++;
-				while (e > at && f->data[e - 1] != '\n')
-					e--;
-				jw_key(j, "excerpt");
-				jw_bool(j, 1);
-			}
-			jw_key(j, "code");
-			jw_strn(j, f->data + s, e - s);
-			jw_obj_end(j);
-		}
-		free(calls);
-		free(fns);
-	}
-	jw_arr_end(j);
 }

@@ -75,4 +75,16 @@ void cctx_write(const struct gitsrc *gs, const struct cparse_opts *opts,
 		char *const *flags, size_t nflags, int guessed,
 		const char *tu_path, struct sbuf *out);
 
+/*
+ * Write to j the "callers" array of def: call sites across the snapshot
+ * (only def's own file for a static function), found in the text, at
+ * most o->max_callers, each caller's code whole or, above
+ * o->caller_limit bytes, as an excerpt around the call. Used by
+ * cctx_write.
+ */
+struct jw;
+void cctx_write_callers(struct jw *j, const struct gitsrc *gs,
+			const struct cparse_opts *o,
+			const struct cctx_def *def);
+
 #endif

@@ -95,7 +95,9 @@ cflags_open(const struct gitsrc *gs, const char *build_dir,
 		CXCompilationDatabase_Error e;
 
 		sbuf_reset(&p);
-		sbuf_addf(&p, "%s/compile_commands.json", dirs[i]);
+		sbuf_addf(&p, "%s%scompile_commands.json", dirs[i],
+			  dirs[i][0] && dirs[i][strlen(dirs[i]) - 1] == '/' ?
+			  "" : "/");
 		if (access(p.buf, R_OK))
 			continue;
 		cf->db = clang_CompilationDatabase_fromDirectory(dirs[i], &e);

@@ -157,7 +157,13 @@ gitsrc_open(const char *dir, const char *rev, struct sbuf *err)
 	}
 	if (git_revparse_single(&obj, repo, rev ? rev : "HEAD")) {
 		sbuf_reset(err);
-		sbuf_addf(err, "unknown revision '%s'", rev ? rev : "HEAD");
+		if ((!rev || !strcmp(rev, "HEAD")) &&
+		    git_repository_head_unborn(repo) == 1)
+			sbuf_addf(err, "no commit yet in '%s': the sources "
+				  "are read from a commit (HEAD)", gs->root);
+		else
+			sbuf_addf(err, "unknown revision '%s'",
+				  rev ? rev : "HEAD");
 		goto fail;
 	}
 	if (git_object_peel((git_object **)&commit, obj, GIT_OBJECT_COMMIT)) {

@@ -97,6 +97,11 @@ load_items(struct prompt_job *j, int k)
 		if (!jsonl_is_object(rec, el) ||
 		    !(it->name = member_str(rec, el, "name")))
 			continue;
+		if (!*it->name) {
+			free(it->name);
+			it->name = NULL;
+			continue;
+		}
 		it->file = member_str(rec, el, "file");
 		it->code = member_str(rec, el, "code");
 		if (jsonl_int(rec, jsonl_get(rec, el, "line"), &line) == 0 &&

@@ -284,13 +284,23 @@ prompt_setup_failure(struct prompt_job *j)
 	sbuf_release(&log);
 }
 
-/* Flags that tell how the code is optimized; include paths are noise. */
+/*
+ * Flags that tell how the code is optimized; include paths are noise, and
+ * so are the ones pesq-deps adds for libclang (-w, -ferror-limit=0,
+ * -working-directory=DIR, whose path would also make the prompt, and so
+ * its id, differ from one checkout to the next).
+ */
 static void
 add_flag(struct prompt_job *j, const char *f, int *skip)
 {
 	static const char *const witharg[] = {
 		"-I", "-isystem", "-iquote", "-idirafter", "-include",
-		"-imacros", "-o", "-MF", "-MT", "-MQ", "-x", NULL,
+		"-imacros", "-o", "-MF", "-MT", "-MQ", "-x",
+		"-working-directory", NULL,
+	};
+	static const char *const noise[] = {
+		"-ferror-limit", "-working-directory", "-fdiagnostics-",
+		"-fcolor-diagnostics", "-fno-color-diagnostics", NULL,
 	};
 
 	if (*skip) {
@@ -303,8 +313,11 @@ add_flag(struct prompt_job *j, const char *f, int *skip)
 			return;
 		}
 	if (f[0] != '-' || !strncmp(f, "-I", 2) || !strncmp(f, "-W", 2) ||
-	    !strncmp(f, "-M", 2) || !strcmp(f, "-c"))
+	    !strncmp(f, "-M", 2) || !strcmp(f, "-c") || !strcmp(f, "-w"))
 		return;
+	for (int i = 0; noise[i]; i++)
+		if (!strncmp(f, noise[i], strlen(noise[i])))
+			return;
 	if (!strcmp(f, "-fopenmp"))
 		sbuf_adds(&j->parallel, "omp");
 	sbuf_addf(&j->flags, "%s%s", j->flags.len ? " " : "`", f);

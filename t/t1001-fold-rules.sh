@@ -146,6 +146,15 @@ test_expect_success 'only the first event type, unless --event-filter' '
 	test_must_be_empty err
 '
 
+test_expect_success 'an --event-filter that matches no sample: exit 1, saying so' '
+	test_expect_code 1 pesq-fold -e cylces in >actual 2>err &&
+	test_must_be_empty actual &&
+	test_grep "^pesq-fold: no samples of event .cylces. in the input$" err &&
+	pesq-fold -e cycles </dev/null >actual 2>err &&
+	test_must_be_empty actual &&
+	test_must_be_empty err
+'
+
 test_expect_success 'the frame on the event line (no call graph)' '
 	cat >in <<-\EOT &&
 	            true  8819   404.020809:     250000 cpu-clock:ppp:      7f1d911d862a handle_amd+0xa (/usr/lib/ld.so)

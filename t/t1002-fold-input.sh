@@ -67,6 +67,14 @@ test_expect_success 'a perf.data-like binary file: clear message, exit 1' '
 	test_grep "perf script" err
 '
 
+test_expect_success 'standard input is named <stdin> in messages' '
+	printf "a;b 1\nno count\n" >in &&
+	test_expect_code 1 pesq-fold <in >actual 2>err &&
+	test_grep "^pesq-fold: <stdin>:2: " err &&
+	test_expect_code 1 pesq-fold - <in >actual 2>err &&
+	test_grep "^pesq-fold: <stdin>:2: " err
+'
+
 test_expect_success 'binary garbage after good input: the good part stays' '
 	printf "a;b 1\nc 2\n" >good &&
 	{ cat good && head -c 4096 /dev/urandom; } >mixed &&

@@ -223,6 +223,34 @@ test_expect_success 'invalid lines are reported and skipped, exit 1' '
 	test_grep "^pesq-deps: in:2: " err
 '
 
+test_expect_success 'a binary file (perf.data): one message, exit 1' '
+	{ printf "PERFILE2\0\0\0h\n" && printf "x\n%.0s" 1 2 3 4 5; } >perf.data &&
+	test_expect_code 1 pesq-deps -C c perf.data >out 2>err &&
+	test_must_be_empty out &&
+	echo "pesq-deps: perf.data:1: binary data (a NUL byte), not JSON lines: rest of input skipped" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'folded stacks or perf script text: one message with a hint' '
+	printf "main;vec_push 10\nmain;f 3\n" >folded &&
+	test_expect_code 1 pesq-deps -C c folded >out 2>err &&
+	test_must_be_empty out &&
+	echo "pesq-deps: folded:1: folded stacks (pesq-hot makes records of them), not JSON lines: rest of input skipped" >expect &&
+	test_cmp expect err &&
+	printf "prog 42 1.5: 250000 cpu-clock:\n\t1 f (/x)\n" >perf.txt &&
+	test_expect_code 1 pesq-deps -C c perf.txt >out 2>err &&
+	test_line_count = 1 err &&
+	test_grep "perf.txt:1: .perf script. output (fold it with pesq-fold, then pesq-hot)" err
+'
+
+test_expect_success 'standard input is named <stdin>, also as -' '
+	echo "not json" >bad &&
+	test_expect_code 1 pesq-deps -C c - <bad >out 2>err &&
+	test_grep "^pesq-deps: <stdin>:1: " err &&
+	test_expect_code 3 pesq-deps -C c no-such-file >out 2>err &&
+	test_grep "^pesq-deps: cannot open .no-such-file.: " err
+'
+
 test_expect_success 'no repository, unknown revision: exit 3' '
 	mkdir norepo &&
 	GIT_CEILING_DIRECTORIES=$(pwd) && export GIT_CEILING_DIRECTORIES &&
@@ -231,6 +259,21 @@ test_expect_success 'no repository, unknown revision: exit 3' '
 	test_grep "not a git repository" err &&
 	test_expect_code 3 pesq-deps -C c --rev nosuch in >out 2>err &&
 	test_grep "unknown revision '"'"'nosuch'"'"'" err
+'
+
+test_expect_success 'a repository without commits: exit 3, saying so' '
+	git init -q unborn &&
+	test_expect_code 3 pesq-deps -C unborn in >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "^pesq-deps: no commit yet in .*unborn/.: the sources are read from a commit (HEAD)$" err
+'
+
+test_expect_success 'a --build-dir without compile_commands.json: exit 3' '
+	mkdir nodb &&
+	test_expect_code 3 pesq-deps -C c -p nodb in >out 2>err &&
+	test_must_be_empty out &&
+	echo "pesq-deps: no compile_commands.json that libclang can read in '"'"'nodb'"'"'" >expect &&
+	test_cmp expect err
 '
 
 test_expect_success 'bad numbers are usage errors' '
@@ -248,6 +291,68 @@ test_expect_success 'flags are guessed without compile_commands.json' '
 	-x c -std=gnu11 -I$root/include -ferror-limit=0 -w
 	EOT
 	test_cmp expect actual
+'
+
+test_expect_success 'setup: recursion, anonymous types, local types' '
+	mkdir r &&
+	cat >r/rec.c <<-\EOT &&
+	enum { LIMIT = 9 };
+
+	struct {
+		int depth;
+		long calls;
+	} g;
+
+	static long
+	walk(int n)
+	{
+	#define STEP 2
+		struct pair { int a, b; } p = { n, STEP };
+
+		g.calls++;
+		if (n > LIMIT || n <= 0)
+			return p.a;
+		return walk(n - p.b) + walk(n - 1);
+	}
+
+	long
+	run(void)
+	{
+		return walk(8);
+	}
+	EOT
+	(cd r && git init -q && git add . && git commit -q -m r)
+'
+
+test_expect_success 'a recursive function is not its own callee' '
+	echo "{\"fn\":\"walk\"}" >in &&
+	pesq-deps -C r in >out &&
+	jq -r ".ctx.callees | length" out >actual &&
+	echo 0 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'an anonymous enum is named for what it is' '
+	jq -r ".ctx.types[] | \"\(.name) \(.line): \(.code)\"" out >actual &&
+	echo "enum (anonymous) 1: enum { LIMIT = 9 };" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the anonymous struct of a global is shown once, with it' '
+	jq -r ".ctx.globals[] | .name" out >actual &&
+	echo g >expect &&
+	test_cmp expect actual &&
+	jq -r ".ctx.globals[0].code" out >actual &&
+	sed -n "3,6p" r/rec.c >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'types and macros written inside the function are not repeated' '
+	jq -r ".ctx.macros | length" out >actual &&
+	echo 0 >expect &&
+	test_cmp expect actual &&
+	jq -r ".ctx.types[].name" out >actual &&
+	test_grep -v pair actual
 '
 
 test_done

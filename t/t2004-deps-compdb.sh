@@ -95,6 +95,11 @@ test_expect_success '-p names the build directory' '
 	test_cmp expect actual
 '
 
+test_expect_success '-v names the database it reads' '
+	pesq-deps -v -C d -p d/out/ in >out 2>err &&
+	test_grep "^pesq-deps: .*, flags d/out/compile_commands.json$" err
+'
+
 test_expect_success '-X adds a compiler argument' '
 	pesq-deps -C d -X -DFAST -X -Id/inc in >out &&
 	jq -r ".def.line" out >actual &&

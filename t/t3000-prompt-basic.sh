@@ -136,6 +136,26 @@ test_expect_success 'invalid lines on stdin are named <stdin>' '
 	test_grep "^pesq-prompt: <stdin>:1: " err
 '
 
+test_expect_success 'a binary file (perf.data): one message, exit 1' '
+	{ printf "PERFILE2\0\0\0h\n" && printf "x\n%.0s" 1 2 3 4 5; } >perf.data &&
+	test_expect_code 1 pesq-prompt perf.data "$FIX/leaf.jsonl" >out 2>err &&
+	test_line_count = 1 out &&
+	echo "pesq-prompt: perf.data:1: binary data (a NUL byte), not JSON lines: rest of input skipped" >expect &&
+	test_cmp expect err &&
+	test_expect_code 1 pesq-prompt -e perf.data "$FIX/leaf.jsonl" >out 2>err &&
+	test_line_count = 1 out &&
+	test_line_count = 1 err &&
+	test_grep "^pesq-prompt: perf.data:1: binary data" err
+'
+
+test_expect_success 'folded stacks: one message with a hint, exit 1' '
+	printf "main;f 10\nmain;g 3\n" >folded &&
+	test_expect_code 1 pesq-prompt <folded >out 2>err &&
+	test_must_be_empty out &&
+	echo "pesq-prompt: <stdin>:1: folded stacks (pesq-hot makes records of them), not JSON lines: rest of input skipped" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'a file that cannot be opened: exit 3, the others still run' '
 	test_expect_code 3 pesq-prompt no-such-file "$FIX/leaf.jsonl" >out 2>err &&
 	test_line_count = 1 out &&

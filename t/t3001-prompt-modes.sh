@@ -116,6 +116,28 @@ test_expect_success JQ 'flags as one string are split and filtered' '
 	test_grep "^\`-O3 -fopenmp\`$" user
 '
 
+test_expect_success JQ 'the flags pesq-deps adds for libclang are left out' '
+	jq -c ".ctx.flags += [\"-working-directory=$PWD\", \"-working-directory\",
+		\"/elsewhere\", \"-ferror-limit=0\", \"-w\", \"-fcolor-diagnostics\"]" \
+		"$FIX/leaf.jsonl" >wd &&
+	pesq-prompt wd >out &&
+	jq -r ".prompt.messages[1].content" out >user &&
+	test_grep "^\`-O2 -DNDEBUG\`$" user &&
+	pesq-prompt "$FIX/leaf.jsonl" >plain &&
+	jq -r .prompt.id out >actual &&
+	jq -r .prompt.id plain >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success JQ 'context items with an empty name are ignored' '
+	jq -c ".ctx.types += [{\"name\": \"\", \"file\": \"src/x.h\",
+		\"line\": 9, \"code\": \"enum { A };\"}]" "$FIX/leaf.jsonl" >anon &&
+	pesq-prompt anon >out &&
+	jq -r ".prompt.messages[1].content" out >user &&
+	test_grep -v "src/x.h" user &&
+	test_grep -v "^\`\` (" user
+'
+
 test_expect_success JQ 'build failure: correct mode with the compiler errors' '
 	jq -r ".prompt.mode" build-failed.out >mode &&
 	echo correct >expect &&

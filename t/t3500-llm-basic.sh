@@ -41,7 +41,7 @@ test_expect_success 'openai: request shape' '
 		--base-url $FAKE_URL/v1 -m gpt-x <../in >../out) &&
 	test_line_count = 2 out &&
 	test_line_count = 2 fake.log &&
-	sed -n 1p fake.log >req &&
+	grep "Make add faster" fake.log >req &&
 	test_grep "\"path\":\"/v1/chat/completions\"" req &&
 	test_grep "\"authorization\":\"Bearer sk-test-1\"" req &&
 	test_grep "\"content-type\":\"application/json\"" req &&
@@ -103,7 +103,7 @@ test_expect_success 'anthropic: request shape and reply' '
 	start_fake script &&
 	(cd repo && ANTHROPIC_API_KEY=sk-ant-2 ANTHROPIC_BASE_URL=$FAKE_URL \
 		pesq-llm --no-cache -m claude-x <../in >../out) &&
-	sed -n 1p fake.log >req &&
+	grep "Make add faster" fake.log >req &&
 	test_grep "\"path\":\"/v1/messages\"" req &&
 	test_grep "\"x-api-key\":\"sk-ant-2\"" req &&
 	test_grep "\"anthropic-version\":\"2023-06-01\"" req &&

@@ -1,0 +1,406 @@
+/*
+ * pesq-apply: splice each candidate into its file on a branch of its own,
+ * commit it from objects alone, build it in a reused worktree, and add
+ * `attempt` and `build` to the record. See pesq-apply(1).
+ */
+#include <err.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attempt.h"
+#include "buildlog.h"
+#include "jsonl.h"
+#include "notes.h"
+#include "proc.h"
+#include "repo.h"
+#include "worktree.h"
+
+#define LOG_MAX 4096
+
+static const char usage_line[] =
+	"usage: pesq-apply [-C dir] [--base rev] [--build cmd] [--slot k] "
+	"[--timeout secs] [--allow-signature-change] [-qv] [file ...]\n";
+
+static git_repository *repo;
+static git_oid base_oid;
+static struct sbuf build_cmd = SBUF_INIT, slot = SBUF_INIT;
+static double timeout = 600;
+static int allow_sig, verbose, quiet;
+
+static void
+usage(FILE *fp, int code)
+{
+	fputs(usage_line, fp);
+	exit(code);
+}
+
+/* Test hooks: die, or stop once, at a named step (see ENVIRONMENT). */
+static void
+hook(const char *step)
+{
+	static int stopped;
+	const char *k = getenv("PESQ_APPLY_KILL_AT");
+	const char *s = getenv("PESQ_APPLY_STOP_AT");
+
+	if (k && !strcmp(k, step))
+		raise(SIGKILL);
+	if (s && !strcmp(s, step) && !stopped++)
+		raise(SIGSTOP);
+}
+
+static void
+check(int r, const char *what)
+{
+	if (r < 0)
+		errx(3, "%s: %s", what, repo_errmsg());
+}
+
+/* Build the commit in slot; fill ok, ms and the log. */
+static void
+build(const char *hex, int *ok, long long *ms, struct sbuf *log)
+{
+	/* an outer make (pesq.mk) must not leak its flags or jobserver */
+	static const char *const unset[] = { "GIT_DIR", "GIT_WORK_TREE",
+		"GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR", "MAKEFLAGS",
+		"MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", NULL };
+	struct worktree wt;
+	struct sbuf e = SBUF_INIT, cmd = SBUF_INIT, strip = SBUF_INIT;
+	struct proc_opt opt;
+	struct proc_res res;
+	char **env;
+
+	if (worktree_open(&wt, repo_commondir(repo), slot.buf, &e) < 0 ||
+	    worktree_checkout(&wt, hex, &e) < 0)
+		errx(3, "worktree '%s': %s", slot.buf, e.buf);
+	sbuf_addf(&cmd, "exec 2>&1\n%s", build_cmd.buf);
+	env = proc_env(unset);
+	memset(&opt, 0, sizeof(opt));
+	opt.cmd = cmd.buf;
+	opt.dir = wt.path;
+	opt.env = env;
+	opt.timeout = timeout;
+	opt.out_max = 1 << 20;
+	if (proc_run(&opt, &res) < 0)
+		err(3, "cannot run the build");
+	*ok = res.exit_code == 0 && !res.timed_out;
+	*ms = (long long)(res.wall * 1000 + 0.5);
+	if (res.timed_out)
+		sbuf_addf(log, "build timed out after %g s\n", timeout);
+	else if (!*ok)
+		sbuf_addf(log, "build exited with %d\n", res.exit_code);
+	if (!*ok) {
+		sbuf_addf(&strip, "%s/", wt.path);
+		buildlog_extract(res.out.buf, res.out.len, strip.buf,
+				 LOG_MAX - log->len, log);
+	}
+	proc_res_release(&res);
+	proc_env_free(env);
+	worktree_close(&wt);
+	sbuf_release(&e);
+	sbuf_release(&cmd);
+	sbuf_release(&strip);
+}
+
+static void
+note_line(const git_oid *commit, struct jw *w, struct sbuf *line, int flags)
+{
+	jw_obj_end(w);
+	check(notes_append(repo, commit, line->buf, line->len, flags),
+	      "notes");
+	jw_release(w);
+	sbuf_reset(line);
+}
+
+static void
+note_start(struct jw *w, struct sbuf *line, const char *event,
+	   const char *id)
+{
+	git_signature *sig;
+
+	check(repo_signature(repo, 0, &sig), "signature");
+	jw_init(w, line);
+	jw_obj(w);
+	jw_key(w, "event");
+	jw_str(w, event);
+	jw_key(w, "attempt");
+	jw_str(w, id);
+	jw_key(w, "time");
+	jw_int(w, (long long)sig->when.time);
+	git_signature_free(sig);
+}
+
+/* Write the output record: the input's fields, attempt, build. */
+static void
+output(const struct jsonl_rec *rec, const struct attempt *a,
+       const git_oid *commit, int ok, long long ms, const struct sbuf *log,
+       struct sbuf *out)
+{
+	static const char *const skip[] = { "attempt", "build", NULL };
+	char hex[GIT_OID_HEXSZ + 1];
+	struct sbuf s = SBUF_INIT;
+	struct jw w;
+
+	jw_init(&w, out);
+	jw_obj(&w);
+	jsonl_copy_except(rec, &w, skip);
+	jw_key(&w, "attempt");
+	jw_obj(&w);
+	jw_key(&w, "id");
+	attempt_id(a, &s);
+	jw_str(&w, s.buf);
+	sbuf_reset(&s);
+	jw_key(&w, "branch");
+	attempt_branch(a, &s);
+	jw_str(&w, s.buf);
+	jw_key(&w, "base");
+	jw_str(&w, git_oid_tostr(hex, sizeof(hex), &a->base));
+	jw_key(&w, "commit");
+	jw_str(&w, git_oid_tostr(hex, sizeof(hex), commit));
+	jw_key(&w, "n_corrections");
+	jw_int(&w, a->correction ? a->ncorr : 0);
+	jw_obj_end(&w);
+	jw_key(&w, "build");
+	jw_obj(&w);
+	jw_key(&w, "ok");
+	jw_bool(&w, ok);
+	jw_key(&w, "ms");
+	jw_int(&w, ms);
+	jw_key(&w, "log");
+	jw_strn(&w, log->buf, log->len);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	sbuf_addc(out, '\n');
+	jw_release(&w);
+	sbuf_release(&s);
+}
+
+/*
+ * One record. The commit is made and built first; then, holding the
+ * publish lock (so that concurrent applies never make the same commit
+ * with the same n), objects first and the branch last: the commit for
+ * the final n, its note's apply and build lines, then the ref (created
+ * with force=0, and on GIT_EEXISTS made again with n+1; a correction
+ * moves the ref by compare-and-swap). A run killed anywhere leaves either
+ * no ref or the ref with its commit and full note.
+ */
+static int
+apply(const struct jsonl_rec *rec, struct sbuf *out, struct sbuf *why)
+{
+	struct attempt a;
+	struct sbuf msg = SBUF_INIT, s = SBUF_INIT, log = SBUF_INIT;
+	struct sbuf line = SBUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid commit, tip;
+	long long ms = 0;
+	int ok = 0, r = -1, tries = 0, rc, lock = -1;
+	struct jw w;
+
+	attempt_init(&a);
+	if (attempt_prepare(repo, rec, &base_oid, allow_sig, &a, why) < 0)
+		goto done;
+	if (!a.correction)
+		check(attempt_next_n(repo, &a), "refs");
+	attempt_message(&a, &msg);
+	check(repo_commit_file(repo, &a.base, &a.parent, a.file.buf,
+			       a.data.buf, a.data.len, msg.buf, &commit),
+	      "commit");
+	attempt_id(&a, &s);
+	if (verbose)
+		fprintf(stderr, "pesq-apply: %s: building in '%s'\n", s.buf,
+			slot.buf);
+	/* the tree is what counts: a commit made again has the same */
+	build(git_oid_tostr(hex, sizeof(hex), &commit), &ok, &ms, &log);
+	hook("build");
+
+	if ((lock = repo_lock(repo, "publish")) < 0)
+		err(3, "cannot lock '%spesq/publish.lock'",
+		    repo_commondir(repo));
+	sbuf_reset(&s);
+	attempt_ref(&a, &s);
+	if (a.correction && (repo_ref_get(repo, s.buf, &tip) < 0 ||
+			     !git_oid_equal(&tip, &a.parent))) {
+		sbuf_addf(why, "branch '%s' moved during the correction",
+			  s.buf + strlen("refs/heads/"));
+		goto done;
+	}
+	if (!a.correction)
+		check(attempt_next_n(repo, &a), "refs");
+	for (;;) {
+		sbuf_reset(&msg);
+		attempt_message(&a, &msg);
+		check(repo_commit_file(repo, &a.base, &a.parent, a.file.buf,
+				       a.data.buf, a.data.len, msg.buf,
+				       &commit), "commit");
+		hook("commit");
+		sbuf_reset(&s);
+		attempt_id(&a, &s);
+		note_start(&w, &line, "apply", s.buf);
+		attempt_note_apply(&a, &w);
+		note_line(&commit, &w, &line, NOTES_FRESH);
+		hook("note-apply");
+		note_start(&w, &line, "build", s.buf);
+		attempt_note_build(&w, ok, ms, build_cmd.buf, slot.buf, &log);
+		note_line(&commit, &w, &line, 0);
+		hook("note-build");
+		sbuf_reset(&s);
+		attempt_ref(&a, &s);
+		rc = repo_ref_cas(repo, s.buf, &commit,
+				  a.correction ? &a.parent : NULL,
+				  "pesq-apply");
+		if (rc == 0)
+			break;
+		if (rc == GIT_ELOCKED && ++tries < 100)
+			continue;
+		/* a writer that does not take our lock got n first */
+		if (rc == GIT_EEXISTS && !a.correction && ++tries < 1000) {
+			a.n++;
+			continue;
+		}
+		if (rc == GIT_EMODIFIED || rc == GIT_ENOTFOUND) {
+			sbuf_addf(why, "branch '%s' moved during the correction",
+				  s.buf + strlen("refs/heads/"));
+			goto done;
+		}
+		check(rc, s.buf);
+	}
+	hook("ref");
+	if (verbose) {
+		sbuf_reset(&s);
+		attempt_branch(&a, &s);
+		fprintf(stderr, "pesq-apply: %s: build %s (%lld ms)\n", s.buf,
+			ok ? "ok" : "failed", ms);
+	}
+	output(rec, &a, &commit, ok, ms, &log, out);
+	r = 0;
+done:
+	repo_unlock(lock);
+	attempt_release(&a);
+	sbuf_release(&msg);
+	sbuf_release(&s);
+	sbuf_release(&log);
+	sbuf_release(&line);
+	return r;
+}
+
+static int
+run(FILE *fp, const char *name)
+{
+	struct jsonl_reader r;
+	struct jsonl_rec *rec;
+	struct sbuf out = SBUF_INIT, e = SBUF_INIT;
+	int status = 0, k;
+
+	jsonl_reader_init(&r, fp, name);
+	while ((k = jsonl_read(&r, &rec)) != 0) {
+		if (k == -2)
+			err(3, "%s", name);
+		if (k == -1) {
+			warnx("%s", r.err.buf);
+			status = 1;
+			continue;
+		}
+		sbuf_reset(&out);
+		sbuf_reset(&e);
+		if (jsonl_get(rec, 0, "error") >= 0) {
+			sbuf_add(&out, rec->buf, rec->len);
+			sbuf_addc(&out, '\n');
+		} else if (apply(rec, &out, &e) < 0) {
+			if (!quiet)
+				warnx("%s:%lu: %s", name, r.lineno, e.buf);
+			sbuf_reset(&out);
+			jsonl_error_record(&out, rec, "apply", e.buf);
+		}
+		if (fwrite(out.buf, 1, out.len, stdout) != out.len ||
+		    fflush(stdout) == EOF)
+			err(3, "stdout");
+	}
+	jsonl_reader_release(&r);
+	sbuf_release(&out);
+	sbuf_release(&e);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "base", required_argument, NULL, 'b' },
+		{ "build", required_argument, NULL, 'B' },
+		{ "slot", required_argument, NULL, 's' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "allow-signature-change", no_argument, NULL, 'S' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dir = NULL, *base = NULL, *bcmd = NULL, *k = "0";
+	long long cfg_to;
+	char *end;
+	int c, status = 0, i, have_to = 0;
+	FILE *fp;
+
+	while ((c = getopt_long(argc, argv, "C:b:B:s:t:Sqvh", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'C': dir = optarg; break;
+		case 'b': base = optarg; break;
+		case 'B': bcmd = optarg; break;
+		case 's': k = optarg; break;
+		case 't':
+			timeout = strtod(optarg, &end);
+			if (*end || end == optarg || timeout <= 0)
+				errx(2, "invalid timeout '%s'", optarg);
+			have_to = 1;
+			break;
+		case 'S': allow_sig = 1; break;
+		case 'q': quiet = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': usage(stdout, 0); break;
+		default: usage(stderr, 2);
+		}
+	}
+	if (!verbose && !quiet && isatty(2))
+		verbose = 1;
+	sbuf_addf(&slot, "slot-%s", k);
+	if (repo_open(&repo, dir ? dir : NULL) < 0)
+		errx(3, "not a git repository: %s", repo_errmsg());
+	if (bcmd)
+		sbuf_adds(&build_cmd, bcmd);
+	else if (repo_config_str(repo, "build", &build_cmd) <= 0)
+		sbuf_adds(&build_cmd, "make");
+	if (!have_to && repo_config_int(repo, "buildTimeout", &cfg_to) > 0 &&
+	    cfg_to > 0)
+		timeout = (double)cfg_to;
+	if (base) {
+		if (repo_resolve(repo, base, &base_oid) < 0)
+			errx(3, "cannot resolve '%s': %s", base, repo_errmsg());
+	} else if (repo_resolve(repo, "refs/heads/pesq/best", &base_oid) < 0 &&
+		   repo_resolve(repo, "HEAD", &base_oid) < 0) {
+		errx(3, "no base: no 'pesq/best' and no HEAD commit");
+	}
+	if (optind == argc) {
+		status = run(stdin, "<stdin>");
+	} else {
+		for (i = optind; i < argc; i++) {
+			if (!strcmp(argv[i], "-"))
+				fp = stdin;
+			else if (!(fp = fopen(argv[i], "r")))
+				err(3, "%s", argv[i]);
+			if (run(fp, argv[i]) != 0)
+				status = 1;
+			if (fp != stdin)
+				fclose(fp);
+		}
+	}
+	repo_close(repo);
+	sbuf_release(&build_cmd);
+	sbuf_release(&slot);
+	if (fclose(stdout) == EOF)
+		err(3, "stdout");
+	return status;
+}

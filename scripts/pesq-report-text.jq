@@ -1,0 +1,26 @@
+# pesq-report-text.jq: the object of pesq-report.jq for people.
+def r3: . * 1000 | round / 1000 | tostring;
+def pct: if . == null then "-" else "\(. * 100 | round)%" end;
+def speed: if . == null then "-" else (r3 + "x") end;
+def of: "\(.accepted) of \(.attempts) (\(.rate | pct))";
+def key: . + (" " * (13 - length));
+def secs: . * 10 | round / 10 | tostring + " s";
+("attempts" | key) + "\(.attempts)"
+    + (if .unfinished > 0 then " (and \(.unfinished) unfinished)"
+       else "" end),
+("verdicts" | key) + ([.verdicts | to_entries[] | select(.value > 0)
+			| "\(.key) \(.value)"] | join(", ")
+		      | if . == "" then "-" else . end),
+("accepted" | key) + of,
+("  by role" | key) + ([.roles | to_entries[] | "\(.key) \(.value | of)"]
+		       | join(", ")),
+("  by model" | key) + ([.models | to_entries[] | "\(.key) \(.value | of)"]
+			| join(", ")),
+("corrections" | key) + "\(.corrections.total) in \(.corrections.attempts) attempts, \(.corrections.built) of them built in the end",
+("speedup" | key) + "median \(.speedup.median | speed), best \(.speedup.best | speed)",
+("pesq/best" | key) + (if (.best.steps | length) == 0 then "no accepted step"
+    else "\(.speedup.cumulative | speed) over \(.best.steps | length) accepted step\(if (.best.steps | length) == 1 then "" else "s" end) (\(.best.commit[0:7]))" end),
+("tokens" | key) + "\(.tokens.total) (\(.tokens.in) in, \(.tokens.out) out)"
+    + (if .tokens.cost != null then ", cost \(.tokens.cost * 10000 | round / 10000)" else "" end)
+    + (if .tokens.cached > 0 then ", \(.tokens.cached) replies from the cache" else "" end),
+("time" | key) + "llm \(.seconds.llm | secs), build \(.seconds.build | secs), test \(.seconds.test | secs), bench \(.seconds.bench | secs)"
