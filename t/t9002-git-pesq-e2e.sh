@@ -163,4 +163,79 @@ test_expect_success 'an identical candidate is not accepted' '
 	test_cmp expect actual
 '
 
+test_expect_success 'kill -9 of git pesq mid-build, then a rerun finishes' '
+	new_repo r4 &&
+	cat >killer.sh <<-EOF &&
+	if mkdir "$HOME/killed" 2>/dev/null
+	then
+		kill -9 \$(cat "$HOME/r4/.git/pesq/run.lock.pid")
+	fi
+	exec make BENCH_WORDS=20000
+	EOF
+	{
+		reply "Task: make \`count_word\`" parent-wrong.c &&
+		reply "Task: make the function \`table_find\`" child-wrong.c
+	} >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(
+		cd r4 &&
+		snapshot >../before &&
+		git config pesq.build "sh $HOME/killer.sh" &&
+		test_expect_code 137 git pesq run -n 1 -S ../stacks.folded \
+			>../out 2>../err
+	) &&
+	test_path_is_dir killed &&
+	(
+		cd r4 &&
+		git pesq run -n 1 -S ../stacks.folded >../out 2>../err &&
+		snapshot >../after &&
+		git fsck --no-progress
+	) &&
+	test_cmp before after &&
+	grep "^count_word  *parent  *1  output-differs" out &&
+	grep "^table_find  *leaf  *1  output-differs" out &&
+	git -C r4 for-each-ref --format="%(refname)" refs/heads/pesq/ >refs &&
+	cat >expect <<-\EOF &&
+	refs/heads/pesq/best
+	refs/heads/pesq/count_word/1
+	refs/heads/pesq/count_word/2
+	refs/heads/pesq/table_find/1
+	EOF
+	test_cmp expect refs &&
+	git -C r4 notes --ref=pesq show pesq/count_word/1 >note &&
+	test_grep ! "\"event\":\"verdict\"" note &&
+	git -C r4 rev-parse HEAD >expect &&
+	git -C r4 rev-parse pesq/best >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success PERF 'pesq.mk in the project Makefile runs the same loop' '
+	new_repo r5 &&
+	{
+		reply "Task: make \`count_word\`" parent-wrong.c &&
+		reply "Task: make the function \`table_find\`" child-wrong.c
+	} >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	cat >>r5/Makefile <<-EOF &&
+	PESQ_BUILD = make BENCH_WORDS=20000
+	PESQ_BENCH = ./bench.sh
+	PESQ_FUNCTIONS = 1
+	include $SRC_ROOT/pesq.mk
+	EOF
+	echo .pesq/ >>r5/.gitignore &&
+	(
+		cd r5 &&
+		git commit -q -a -m "include pesq.mk" &&
+		env -u PESQ_BUILD -u MAKEFLAGS -u MAKELEVEL make -s pesq \
+			>../out 2>../err
+	) &&
+	grep "^count_word  *parent  *1  output-differs" out &&
+	grep "^table_find  *leaf  *1  output-differs" out &&
+	test_path_is_file r5/.pesq/stacks.folded &&
+	test_path_is_file r5/.pesq/hot.jsonl &&
+	test_cmp out r5/.pesq/report.txt
+'
+
 test_done
