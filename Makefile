@@ -103,7 +103,7 @@ unit: $(UNITS)
 # The tests find programs in $(O), helpers in $(O)/t/helper, scripts in
 # scripts/ (see t/test-lib.sh).
 check: all $(UNITS) $(HELPERS) $(MANS)
-	cd t && PESQ_BUILD='$(CURDIR)/$(O)' PESQ_SANITIZE='$(SANITIZE)' \
+	cd t && PESQ_BIN='$(CURDIR)/$(O)' PESQ_SANITIZE='$(SANITIZE)' \
 		$(PROVE) $(PROVE_FLAGS) ./t[0-9]*.sh $(addprefix '$(CURDIR)'/,$(UNITS))
 
 install: all $(MANS)

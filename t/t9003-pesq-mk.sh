@@ -7,7 +7,7 @@ test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
 PATH=$SRC_ROOT/t/fixtures/loop-stubs:$PATH
 STUB_HOT=$HOME/hot.jsonl STUB_REPLIES=$HOME/replies STUB_LOG=$HOME/log
 export STUB_HOT STUB_REPLIES STUB_LOG
-# The harness's PESQ_BUILD (the build directory) is not pesq.mk's.
+# pesq.mk's PESQ_BUILD (the build command) must come from the test alone.
 unset PESQ_BUILD MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 
 test_expect_success 'setup' '

@@ -13,7 +13,7 @@
 set -eu
 cd "$(dirname "$0")"
 PERF_DIR=$(pwd)
-BIN=${PESQ_BUILD:-$PERF_DIR/../../bin}
+BIN=${PESQ_BIN:-$PERF_DIR/../../bin}
 RUNS=${1:-3}
 FILES=${2:-40}
 OUT=$PERF_DIR/out/apply

@@ -36,13 +36,13 @@ do
 	esac
 done
 shift $((OPTIND - 1))
-# PESQ_BUILD: programs built elsewhere (so that a long run is not
+# PESQ_BIN: programs built elsewhere (so that a long run is not
 # disturbed by rebuilding bin/); not under /tmp, which the sandbox hides
-if [ -z "${PESQ_BUILD:-}" ]; then
+if [ -z "${PESQ_BIN:-}" ]; then
 	make -s all bin/t/helper/spin
-	PESQ_BUILD=$root/bin
+	PESQ_BIN=$root/bin
 fi
-PATH=$PESQ_BUILD:$PESQ_BUILD/t/helper:$PATH
+PATH=$PESQ_BIN:$PESQ_BIN/t/helper:$PATH
 out=$root/t/perf/out/bench-verdicts.$$
 mkdir -p "$out/base" "$out/aa" "$out/5%" "$out/3%"
 echo "$units" >"$out/base/knob"

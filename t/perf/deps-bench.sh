@@ -14,7 +14,7 @@
 set -eu
 cd "$(dirname "$0")"
 PERF_DIR=$(pwd)
-BIN=${PESQ_BUILD:-$PERF_DIR/../../bin}
+BIN=${PESQ_BIN:-$PERF_DIR/../../bin}
 RUNS=${1:-5}
 OUT=$PERF_DIR/out/deps
 CLANG=${CLANG:-clang-14}

@@ -12,7 +12,7 @@ set -e
 cd "$(dirname "$0")/../.."
 n=${1:-1100000}
 out=t/perf/out
-bin=${PESQ_BUILD:-bin}
+bin=${PESQ_BIN:-bin}
 mkdir -p "$out"
 if ! [ -s "$out/hot-sorted.folded" ] ||
    [ "$(cat "$out/hot.n" 2>/dev/null)" != "$n" ]; then

@@ -15,7 +15,7 @@
 set -e
 n=${1:-5}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${PESQ_BUILD:-$root/bin}
+bin=${PESQ_BIN:-$root/bin}
 out=$root/t/perf/out/loop
 PATH=$bin:$root/scripts:$PATH
 PESQ_DATADIR=$root/scripts

@@ -6,7 +6,7 @@
 #   make && sh t/perf/p3000-prompt.sh [records]
 set -eu
 cd "$(dirname "$0")/../.."
-bin=${PESQ_BUILD:-$PWD/bin}
+bin=${PESQ_BIN:-$PWD/bin}
 fix=t/fixtures/prompt
 n=${1:-5000}
 out=$(mktemp -d "${TMPDIR:-/tmp}/p3000.XXXXXX")
