@@ -143,7 +143,8 @@ FUZZ_SECONDS ?= 60
 fuzz: | $(O)/.dirs
 	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $(O)/fuzz-jsonl \
-		t/perf/fuzz-jsonl.c lib/jsonl.c lib/sbuf.c lib/xalloc.c -lm
+		t/perf/fuzz-jsonl.c lib/jsonl.c lib/notjson.c lib/sbuf.c \
+		lib/xalloc.c -lm
 	mkdir -p $(O)/fuzz-corpus
 	$(O)/fuzz-jsonl -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-print_final_stats=1 $(O)/fuzz-corpus
