@@ -58,7 +58,8 @@ LIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*.c))
 UNITS := $(patsubst %.c,$(O)/%,$(wildcard t/unit/*.c))
 HELPERS := $(patsubst %.c,$(O)/%,$(wildcard t/helper/*.c))
 SCRIPTS := $(wildcard scripts/*)
-MANS := $(patsubst man/%.scd,$(O)/man/%,$(wildcard man/*.scd))
+# Man pages do not depend on the build flavour: always in bin/man.
+MANS := $(patsubst man/%.scd,bin/man/%,$(wildcard man/*.scd))
 
 # Debian packages for building, testing and running pesq.
 DEBIAN_PACKAGES = build-essential pkg-config git perl man-db \
@@ -91,11 +92,12 @@ $(O)/t/helper/%: $(O)/t/helper/%.o $(O)/libpesq.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libpesq.a $(LIBS_TEST) -lm
 
 $(O)/.dirs:
-	mkdir -p $(O)/lib $(O)/cmd $(O)/t/unit $(O)/t/helper $(O)/man
+	mkdir -p $(O)/lib $(O)/cmd $(O)/t/unit $(O)/t/helper
 	touch $@
 
 man: $(MANS)
-$(O)/man/%: man/%.scd | $(O)/.dirs
+bin/man/%: man/%.scd
+	@mkdir -p bin/man
 	scdoc <$< >$@.tmp && mv $@.tmp $@
 
 unit: $(UNITS)
