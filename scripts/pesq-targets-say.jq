@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-targets-say.jq: the progress lines that name a run's targets, in
 # the loop's order, from targets.jsonl (pesq-hot records): what each is
 # and why it was picked.

@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-targets.jq: pick the targets of a run from pesq-hot's records after
 # pesq-deps (slurped, jq -s), in pesq-hot's order; $n is the number of hot
 # spots wanted. Records with an error (no definition in the repository,
