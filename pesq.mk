@@ -9,10 +9,13 @@
 #
 # Targets are real files under $(PESQ_DIR), so make redoes only what
 # changed: the profile when pesq/best moved, the hot list when the
-# profile changed. `make pesq` runs `git pesq run`, which continues an
-# interrupted run and never repeats a finished attempt. Including this
-# file does not change the including Makefile's default goal. See
-# git-pesq(1).
+# profile changed. `make pesq` runs the steps of `git pesq run` (git pesq
+# step), so it continues an interrupted run and never repeats a finished
+# attempt. With PESQ_SAMPLES = K, each target's K samples (model call,
+# apply, build in slot k, corrections) are make jobs, run side by side
+# under `make -j`; their benchmarks then run one at a time, never in
+# parallel with each other. Including this file does not change the
+# including Makefile's default goal. See git-pesq(1).
 
 PESQ_BUILD ?= $(MAKE)
 PESQ_TEST ?=
@@ -26,6 +29,7 @@ PESQ_DIR ?= .pesq
 PESQ_GIT ?= git
 
 pesq_saved_goal := $(.DEFAULT_GOAL)
+pesq_mk := $(lastword $(MAKEFILE_LIST))
 
 # Options for git pesq: only those given, so that git config fills in
 # the rest. Values go in single quotes: do not put single quotes in them.
@@ -55,10 +59,33 @@ $(PESQ_DIR)/stacks.folded: $(PESQ_DIR)/base
 $(PESQ_DIR)/hot.jsonl: $(PESQ_DIR)/stacks.folded
 	pesq-hot --chain -n $(PESQ_FUNCTIONS) <$< >$@.tmp && mv $@.tmp $@
 
+# The run: plan it (git pesq step plan prints the number of targets and
+# of samples), then each target in turn by a sub-make (pesq-target, below)
+# that shares this make's job slots, then the final A/B and the report.
 $(PESQ_DIR)/report.txt: $(PESQ_DIR)/hot.jsonl
-	$(PESQ_GIT) pesq run -q --stacks $(PESQ_DIR)/stacks.folded \
-		$(pesq_run_opts)
+	+@set -e; set -- $$($(PESQ_GIT) pesq step plan -q \
+	    --stacks $(PESQ_DIR)/stacks.folded $(pesq_run_opts)); \
+	t=1; while [ $$t -le $$1 ]; do \
+		$(MAKE) --no-print-directory -f $(pesq_mk) \
+		    PESQ_GIT='$(PESQ_GIT)' PESQ_T=$$t PESQ_K=$$2 pesq-target; \
+		t=$$((t + 1)); \
+	done
+	$(PESQ_GIT) pesq step finish
 	$(PESQ_GIT) pesq report --last >$@.tmp && mv $@.tmp $@
+
+# One target (PESQ_T, with PESQ_K samples): prepare, the samples as jobs
+# of their own, then the bench step, which waits for all of them.
+ifdef PESQ_T
+pesq_k_all := $(shell k=0; while [ $$k -lt $(PESQ_K) ]; do \
+	echo pesq-sample-$$k; k=$$((k + 1)); done)
+pesq-target: $(pesq_k_all)
+	$(PESQ_GIT) pesq step bench $(PESQ_T)
+$(pesq_k_all): pesq-sample-%: pesq-prepare
+	$(PESQ_GIT) pesq step sample $(PESQ_T) $*
+pesq-prepare:
+	$(PESQ_GIT) pesq step prepare $(PESQ_T)
+.PHONY: pesq-target pesq-prepare $(pesq_k_all)
+endif
 
 pesq-profile: $(PESQ_DIR)/stacks.folded
 pesq-hot: $(PESQ_DIR)/hot.jsonl

@@ -23,7 +23,8 @@
 
 static const char usage_line[] =
 	"usage: pesq-apply [-C dir] [--base rev] [--build cmd] [--slot k] "
-	"[--timeout secs] [--allow-signature-change] [-qv] [file ...]\n";
+	"[--timeout secs] [--allow-signature-change] [-qv] [file ...]\n"
+	"       pesq-apply --ref-name fn\n";
 
 static git_repository *repo;
 static git_oid base_oid;
@@ -50,6 +51,21 @@ hook(const char *step)
 		raise(SIGKILL);
 	if (s && !strcmp(s, step) && !stopped++)
 		raise(SIGSTOP);
+}
+
+/* --ref-name: the branch prefix of fn's attempts, for scripts. */
+static void
+ref_name(const char *fn)
+{
+	struct sbuf s = SBUF_INIT;
+
+	if (repo_fn_encode(fn, &s) < 0)
+		errx(2, "invalid function name '%s'", fn);
+	printf("pesq/%s\n", s.buf);
+	sbuf_release(&s);
+	if (fclose(stdout) == EOF)
+		err(3, "stdout");
+	exit(0);
 }
 
 static void
@@ -131,51 +147,6 @@ note_start(struct jw *w, struct sbuf *line, const char *event,
 	jw_key(w, "time");
 	jw_int(w, (long long)sig->when.time);
 	git_signature_free(sig);
-}
-
-/* Write the output record: the input's fields, attempt, build. */
-static void
-output(const struct jsonl_rec *rec, const struct attempt *a,
-       const git_oid *commit, int ok, long long ms, const struct sbuf *log,
-       struct sbuf *out)
-{
-	static const char *const skip[] = { "attempt", "build", NULL };
-	char hex[GIT_OID_HEXSZ + 1];
-	struct sbuf s = SBUF_INIT;
-	struct jw w;
-
-	jw_init(&w, out);
-	jw_obj(&w);
-	jsonl_copy_except(rec, &w, skip);
-	jw_key(&w, "attempt");
-	jw_obj(&w);
-	jw_key(&w, "id");
-	attempt_id(a, &s);
-	jw_str(&w, s.buf);
-	sbuf_reset(&s);
-	jw_key(&w, "branch");
-	attempt_branch(a, &s);
-	jw_str(&w, s.buf);
-	jw_key(&w, "base");
-	jw_str(&w, git_oid_tostr(hex, sizeof(hex), &a->base));
-	jw_key(&w, "commit");
-	jw_str(&w, git_oid_tostr(hex, sizeof(hex), commit));
-	jw_key(&w, "n_corrections");
-	jw_int(&w, a->correction ? a->ncorr : 0);
-	jw_obj_end(&w);
-	jw_key(&w, "build");
-	jw_obj(&w);
-	jw_key(&w, "ok");
-	jw_bool(&w, ok);
-	jw_key(&w, "ms");
-	jw_int(&w, ms);
-	jw_key(&w, "log");
-	jw_strn(&w, log->buf, log->len);
-	jw_obj_end(&w);
-	jw_obj_end(&w);
-	sbuf_addc(out, '\n');
-	jw_release(&w);
-	sbuf_release(&s);
 }
 
 /*
@@ -274,7 +245,7 @@ apply(const struct jsonl_rec *rec, struct sbuf *out, struct sbuf *why)
 		fprintf(stderr, "pesq-apply: %s: build %s (%lld ms)\n", s.buf,
 			ok ? "ok" : "failed", ms);
 	}
-	output(rec, &a, &commit, ok, ms, &log, out);
+	attempt_record(rec, &a, &commit, ok, ms, &log, out);
 	r = 0;
 done:
 	repo_unlock(lock);
@@ -333,18 +304,20 @@ main(int argc, char **argv)
 		{ "slot", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "allow-signature-change", no_argument, NULL, 'S' },
+		{ "ref-name", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dir = NULL, *base = NULL, *bcmd = NULL, *k = "0";
+	const char *refname = NULL;
 	long long cfg_to;
 	char *end;
 	int c, status = 0, i, have_to = 0;
 	FILE *fp;
 
-	while ((c = getopt_long(argc, argv, "C:b:B:s:t:Sqvh", longopts,
+	while ((c = getopt_long(argc, argv, "C:b:B:s:t:Sr:qvh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'C': dir = optarg; break;
@@ -358,12 +331,15 @@ main(int argc, char **argv)
 			have_to = 1;
 			break;
 		case 'S': allow_sig = 1; break;
+		case 'r': refname = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout, 0); break;
 		default: usage(stderr, 2);
 		}
 	}
+	if (refname)
+		ref_name(refname);
 	if (!verbose && !quiet && isatty(2))
 		verbose = 1;
 	sbuf_addf(&slot, "slot-%s", k);

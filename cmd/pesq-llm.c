@@ -25,9 +25,10 @@ usage(FILE *fp, int code)
 	fputs(usage_line, fp);
 	fputs("  -p, --provider openai|anthropic|command|replay  -m, --model M\n"
 	      "  --base-url URL  --command CMD  -t, --temperature T (0.2)\n"
-	      "  --max-output-tokens N  -n, --samples K (1)  -j, --jobs N (4)\n"
-	      "  --timeout SECONDS (300)  --retries N (3)  --fallback-model M\n"
-	      "  --no-cache  -C DIR  -q, --quiet  -v, --verbose\n", fp);
+	      "  --max-output-tokens N  -n, --samples K (1)  --first-sample S (0)\n"
+	      "  -j, --jobs N (4)  --timeout SECONDS (300)  --retries N (3)\n"
+	      "  --fallback-model M  --no-cache  -C DIR  -q, --quiet  -v, --verbose\n",
+	      fp);
 	exit(code);
 }
 
@@ -293,7 +294,7 @@ process(struct jsonl_rec *rec)
 		j->done = 1;
 		return;
 	}
-	for (k = 0; k < conf.samples; k++) {
+	for (k = conf.first; k < conf.first + conf.samples; k++) {
 		j = job_new(rec->buf, rec->len);
 		j->sample = k;
 		if (msgs < 0)

@@ -324,3 +324,47 @@ attempt_note_build(struct jw *w, int ok, long long ms, const char *cmd,
 	jw_key(w, "log");
 	jw_strn(w, log->buf, log->len);
 }
+
+void
+attempt_record(const struct jsonl_rec *rec, const struct attempt *a,
+	       const git_oid *commit, int ok, long long ms,
+	       const struct sbuf *log, struct sbuf *out)
+{
+	static const char *const skip[] = { "attempt", "build", NULL };
+	char hex[GIT_OID_HEXSZ + 1];
+	struct sbuf s = SBUF_INIT;
+	struct jw w;
+
+	jw_init(&w, out);
+	jw_obj(&w);
+	jsonl_copy_except(rec, &w, skip);
+	jw_key(&w, "attempt");
+	jw_obj(&w);
+	jw_key(&w, "id");
+	attempt_id(a, &s);
+	jw_str(&w, s.buf);
+	sbuf_reset(&s);
+	jw_key(&w, "branch");
+	attempt_branch(a, &s);
+	jw_str(&w, s.buf);
+	jw_key(&w, "base");
+	jw_str(&w, git_oid_tostr(hex, sizeof(hex), &a->base));
+	jw_key(&w, "commit");
+	jw_str(&w, git_oid_tostr(hex, sizeof(hex), commit));
+	jw_key(&w, "n_corrections");
+	jw_int(&w, a->correction ? a->ncorr : 0);
+	jw_obj_end(&w);
+	jw_key(&w, "build");
+	jw_obj(&w);
+	jw_key(&w, "ok");
+	jw_bool(&w, ok);
+	jw_key(&w, "ms");
+	jw_int(&w, ms);
+	jw_key(&w, "log");
+	jw_strn(&w, log->buf, log->len);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	sbuf_addc(out, '\n');
+	jw_release(&w);
+	sbuf_release(&s);
+}

@@ -70,4 +70,13 @@ void attempt_note_apply(const struct attempt *a, struct jw *w);
 void attempt_note_build(struct jw *w, int ok, long long ms, const char *cmd,
 			const char *slot, const struct sbuf *log);
 
+/*
+ * Append pesq-apply's output line for rec to out: every member of rec but
+ * attempt and build, copied byte for byte, then attempt {id, branch,
+ * base, commit, n_corrections} and build {ok, ms, log}, and a newline.
+ */
+void attempt_record(const struct jsonl_rec *rec, const struct attempt *a,
+		    const git_oid *commit, int ok, long long ms,
+		    const struct sbuf *log, struct sbuf *out);
+
 #endif

@@ -16,6 +16,7 @@ const struct option llmconf_longopts[] = {
 	{ "temperature", required_argument, NULL, 't' },
 	{ "max-output-tokens", required_argument, NULL, 'M' },
 	{ "samples", required_argument, NULL, 'n' },
+	{ "first-sample", required_argument, NULL, 'S' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "retries", required_argument, NULL, 'R' },
@@ -38,6 +39,7 @@ llmconf_option(struct llmconf_opt *o, int c, const char *arg)
 	case 't': o->temperature = arg; break;
 	case 'M': o->max_tokens = arg; break;
 	case 'n': o->samples = arg; break;
+	case 'S': o->first = arg; break;
 	case 'j': o->jobs = arg; break;
 	case 'T': o->timeout = arg; break;
 	case 'R': o->retries = arg; break;
@@ -168,6 +170,7 @@ numbers(struct llmconf *conf, const struct llmconf_opt *o, struct sbuf *err)
 	OPT(o->max_tokens, 1, 1e9, "--max-output-tokens",
 	    conf->params.max_tokens = (long)d)
 	OPT(o->samples, 1, 1000, "--samples", conf->samples = (int)d)
+	OPT(o->first, 0, 1e6, "--first-sample", conf->first = (int)d)
 	OPT(o->jobs, 1, 1000, "--jobs", conf->jobs = (int)d)
 	OPT(o->timeout, 0.001, 1e6, "--timeout",
 	    conf->timeout_ms = (long)(d * 1000 + 0.5))

@@ -18,7 +18,7 @@
 struct llmconf_opt {
 	const char *provider, *model, *base_url, *command, *fallback;
 	const char *temperature, *max_tokens, *samples, *jobs, *timeout;
-	const char *retries;
+	const char *retries, *first;
 	int no_cache;
 };
 
@@ -30,7 +30,7 @@ struct llmconf {
 	char *hostport;			/* of url, for messages */
 	char **headers;			/* for HTTP providers */
 	char *key;			/* may be NULL */
-	int samples, jobs, retries, no_cache;
+	int samples, first, jobs, retries, no_cache;
 	long timeout_ms, backoff_ms;
 	int priced[2];			/* [0] model, [1] fallback */
 	double price_in[2], price_out[2];	/* per million tokens */

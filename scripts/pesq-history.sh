@@ -2,7 +2,7 @@
 # pesq-history.sh: the history verbs of git-pesq (log, show, report,
 # accept, gc, push, pull) and the ledger helpers the loop uses. Sourced
 # by git-pesq from its data directory, after its own helpers (die, warn,
-# usage_error, need_repo, q, fn_ref, man_page); POSIX sh.
+# usage_error, need_repo, q, man_page); POSIX sh.
 #
 # The ledger is the notes in refs/notes/pesq: JSON Lines, one line per
 # event, on each attempt commit (DESIGN.md 3). The verbs read it whole

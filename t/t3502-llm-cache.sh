@@ -98,6 +98,22 @@ test_expect_success 'samples are cached one by one' '
 	test_cmp expect n
 '
 
+test_expect_success JQ '--first-sample: the same requests as the later samples of -n' '
+	start_fake script4 &&
+	llm --first-sample 2 <in3 >out &&
+	llm -n 2 --first-sample 1 <in3 >out2 &&
+	test_must_be_empty fake.log &&
+	jq -r "\"\\(.llm.sample) \\(.llm.cached)\"" out out2 >actual &&
+	cat >expect <<-\EOT &&
+	2 true
+	1 true
+	2 true
+	EOT
+	test_cmp expect actual &&
+	test_expect_code 2 llm --first-sample -1 <in3 2>err &&
+	test_grep "invalid --first-sample" err
+'
+
 test_expect_success 'with -j 1 the barrier is never reached' '
 	start_fake script3 &&
 	llm -n 2 -j 1 --timeout 0.3 --retries 0 --no-cache <in3 >out &&

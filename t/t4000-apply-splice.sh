@@ -222,6 +222,39 @@ test_expect_success 'function names that are not ref components are encoded' '
 	test_cmp expect actual
 '
 
+test_expect_success '--ref-name: the branch prefix, the same as the branch made' '
+	pesq-apply --ref-name ns::sum >actual &&
+	echo "pesq/ns%3A%3Asum" >expect &&
+	test_cmp expect actual &&
+	git -C r rev-parse -q --verify "$(cat actual)/1" &&
+	for fn in "ns::Tbl<int>::find" "operator()" ".a..b.lock" f.isra.0 "50%"
+	do
+		pesq-apply --ref-name "$fn" || return 1
+	done >actual &&
+	cat >expect <<-\EOT &&
+	pesq/ns%3A%3ATbl%3Cint%3E%3A%3Afind
+	pesq/operator%28%29
+	pesq/%2Ea.%2Eb%2Elock
+	pesq/f.isra.0
+	pesq/50%25
+	EOT
+	test_cmp expect actual &&
+	for enc in $(sed "s|^pesq/||" actual)
+	do
+		git check-ref-format "refs/heads/pesq/$enc/1" || return 1
+	done
+'
+
+test_expect_success '--ref-name needs no repository; an empty name is refused' '
+	mkdir -p none &&
+	(cd none && GIT_CEILING_DIRECTORIES=$HOME pesq-apply --ref-name f) >actual &&
+	echo pesq/f >expect &&
+	test_cmp expect actual &&
+	test_expect_code 2 pesq-apply --ref-name "" >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "invalid function name" err
+'
+
 test_expect_success 'not a repository: exit 3' '
 	mkdir -p none &&
 	GIT_CEILING_DIRECTORIES=$HOME test_expect_code 3 pesq-apply -C none <in 2>err &&

@@ -65,6 +65,26 @@ test_expect_success 'git pesq <command> --help opens the manual page' '
 	grep -i "exit status" out
 '
 
+test_expect_success 'step: usage errors are status 2; no run to step in is 3' '
+	(
+		cd repo &&
+		git pesq step -h >../out &&
+		test_expect_code 2 git pesq step 2>../err0 &&
+		test_expect_code 2 git pesq step frob 2>../err1 &&
+		test_expect_code 2 git pesq step prepare x 2>../err2 &&
+		test_expect_code 2 git pesq step sample 1 2>../err3 &&
+		test_expect_code 2 git pesq step finish 1 2>../err4 &&
+		test_expect_code 3 git pesq step bench 1 2>../err5
+	) &&
+	grep "^usage: git pesq step plan" out &&
+	grep "^usage: git pesq step plan" err0 &&
+	grep "frob. is not a step" err1 &&
+	grep "prepare. takes a target number" err2 &&
+	grep "sample. takes a target and a sample number" err3 &&
+	grep "too many arguments" err4 &&
+	grep "no unfinished run: .git pesq step plan. makes one" err5
+'
+
 test_expect_success 'config: defaults, set, get, unset' '
 	(
 		cd repo &&

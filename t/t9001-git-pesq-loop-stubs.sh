@@ -39,6 +39,20 @@ snapshot() {
 	cat child.c
 }
 
+# sample N LEAF DSO [FRAME DSO]...: a sample of `perf script` text with
+# period N: LEAF in DSO, the given frames, then parent and main in /tmp/prog.
+sample() {
+	printf 'prog 42 1.000000: %s cycles:\n' "$1" &&
+	printf '\t%x %s+0x1 (%s)\n' 1 "$2" "$3" &&
+	shift 3 &&
+	for f
+	do
+		printf '\t%x %s+0x1 (%s)\n' 2 "${f% *}" "${f#* }" || return 1
+	done &&
+	printf '\t%x %s+0x1 (%s)\n' 3 parent /tmp/prog 4 main /tmp/prog &&
+	echo
+}
+
 test_expect_success 'setup' '
 	cat >hot.jsonl <<-\EOT &&
 	{"fn":"child","role":"leaf","hot":{"rank":1}}
@@ -68,7 +82,7 @@ test_expect_success 'chains: parent first, a failed build is corrected, best mov
 	function  role    attempts  verdict   speedup  tokens
 	parent    parent         1  accepted       2x      15
 	child     leaf           2  accepted       2x      30
-	pesq/best 2dd78c2 against the start a56e94b: 4x (interval 3.5-4.5), accepted
+	pesq/best 2dd78c2 against the start a56e94b: 4x (99% CI 3.5-4.5), a real gain
 	EOT
 	test_cmp expect out &&
 	grep "^final .*--no-advance" log.bench &&
@@ -78,7 +92,7 @@ test_expect_success 'chains: parent first, a failed build is corrected, best mov
 	git -C r1 rev-parse pesq/child/1~2 >expect &&
 	git -C r1 rev-parse pesq/parent/1 >actual &&
 	test_cmp expect actual &&
-	grep -e "--chain -n 3" log.hot &&
+	grep -e "--chain -n 16" log.hot &&
 	test_path_is_missing r1/.git/pesq/run/active
 '
 
@@ -103,7 +117,7 @@ test_expect_success 'corrections stop at --attempts; no chains: rank order' '
 	parent optimize
 	EOT
 	test_cmp expect log.llm &&
-	grep -e "^-n 2\$" log.hot &&
+	grep -e "^-n 14\$" log.hot &&
 	cat >expect <<-\EOT &&
 	child build-failed
 	parent rejected
@@ -160,7 +174,7 @@ test_expect_success 'kill -9 in the middle, then a rerun finishes consistently' 
 	function  role    attempts  verdict   speedup  tokens
 	parent    parent         1  accepted       2x      15
 	child     leaf           1  accepted       2x      15
-	pesq/best e1bd3b8 against the start a56e94b: 4x (interval 3.5-4.5), accepted
+	pesq/best e1bd3b8 against the start a56e94b: 4x (99% CI 3.5-4.5), a real gain
 	EOT
 	test_cmp expect out &&
 	git -C r3 rev-parse pesq/child/1 >expect &&
@@ -169,6 +183,81 @@ test_expect_success 'kill -9 in the middle, then a rerun finishes consistently' 
 	git -C r3 rev-parse pesq/child/1~1 >expect &&
 	git -C r3 rev-parse pesq/parent/2 >actual &&
 	test_cmp expect actual
+'
+
+test_expect_success 'targets: kernel and libc frames on top are passed over' '
+	# the real pesq-fold, pesq-hot and pesq-deps; the rest stand-ins
+	mkdir stubs &&
+	for s in pesq-prompt pesq-llm pesq-apply pesq-bench
+	do
+		cp "$SRC_ROOT/t/fixtures/loop-stubs/$s" stubs/ || return 1
+	done &&
+	git init -q r5 &&
+	(
+		cd r5 &&
+		cat >prog.c <<-\EOC &&
+		#include <string.h>
+		int child(int x) { return x * 3; }
+		int parent(const char *a, const char *b)
+		{
+			return strcmp(a, b) + child(1);
+		}
+		int main(void) { return parent("a", "b"); }
+		EOC
+		git add prog.c &&
+		git commit -q -m prog &&
+		git config pesq.bench true &&
+		git config pesq.build true
+	) &&
+	{
+		sample 50 __strcmp_avx2 /usr/lib/x86_64-linux-gnu/libc.so.6 &&
+		sample 40 __schedule "[kernel.kallsyms]" \
+			"schedule [kernel.kallsyms]" "child /tmp/prog" &&
+		sample 30 child /tmp/prog
+	} >stacks.perf &&
+	rm -rf replies log.* && mkdir replies &&
+	echo "FAST parent" >replies/parent &&
+	echo "slow child" >replies/child &&
+	(
+		cd r5 &&
+		PATH=$HOME/stubs:${PATH#$SRC_ROOT/t/fixtures/loop-stubs:} &&
+		git pesq run -v -n 1 -S ../stacks.perf >../out 2>../err
+	) &&
+	grep ";schedule_\[k\];__schedule_\[k\] 40$" r5/.git/pesq/run/stacks.folded &&
+	cat >expect <<-\EOT &&
+	parent optimize
+	child optimize
+	EOT
+	test_cmp expect log.llm &&
+	test_grep "skipped, not defined in the repository: __strcmp_avx2\$" err &&
+	test_grep "^parent *parent .* accepted" out &&
+	test_grep "^child *leaf .* rejected" out
+'
+
+test_expect_success 'C++ names: branches as pesq-apply names them; a rerun finds them' '
+	new_repo r6 &&
+	cat >hot6.jsonl <<-\EOT &&
+	{"fn":"ns::Tbl<int>::find","role":"leaf"}
+	{"fn":"operator()","role":"leaf"}
+	EOT
+	echo "slow find" >"replies/ns::Tbl<int>::find" &&
+	echo "slow call" >"replies/operator()" &&
+	(
+		cd r6 &&
+		STUB_HOT=$HOME/hot6.jsonl git pesq run -q -S ../stacks.folded &&
+		git for-each-ref --format="%(refname)" refs/heads/pesq/ >../refs &&
+		: >../log.llm &&
+		STUB_HOT=$HOME/hot6.jsonl git pesq run -S ../stacks.folded >../out
+	) &&
+	cat >expect <<-\EOT &&
+	refs/heads/pesq/best
+	refs/heads/pesq/ns%3A%3ATbl%3Cint%3E%3A%3Afind/1
+	refs/heads/pesq/operator%28%29/1
+	EOT
+	test_cmp expect refs &&
+	test_must_be_empty log.llm &&
+	test_grep "^ns::Tbl<int>::find  *leaf .* rejected" out &&
+	test_grep "^operator()  *leaf .* rejected" out
 '
 
 test_expect_success 'a second run while one holds the lock is refused' '

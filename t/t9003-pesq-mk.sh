@@ -75,6 +75,68 @@ test_expect_success PERF 'pesq/best moved: make pesq-profile profiles again' '
 	test_grep "git pesq profile" out
 '
 
+# new_proj NAME: the project, with stacks in .pesq so that no profile is
+# needed (the base is older than them).
+new_proj() {
+	git clone -q proj "$1" &&
+	mkdir "$1/.pesq" &&
+	git -C "$1" rev-parse HEAD >"$1/.pesq/base" &&
+	touch -d "2005-04-07 22:13:13" "$1/.pesq/base" &&
+	echo "main;parent;child 10" >"$1/.pesq/stacks.folded"
+}
+
+# shape DIR: the ledger of DIR without ids: function, verdict and events
+# of each attempt, sorted.
+shape() {
+	git -C "$1" for-each-ref --format="%(refname)" refs/heads/pesq/ |
+	while read -r r
+	do
+		case $r in */best) continue ;; esac
+		printf "%s " "${r#refs/heads/pesq/}" | sed "s|/[0-9]*||" &&
+		git -C "$1" notes --ref=pesq show "$r" | jq -r .event |
+			paste -sd " " - || return 1
+	done | sort
+}
+
+test_expect_success 'PESQ_SAMPLES=2: make -j2 runs the samples side by side, in slots 0 and 1' '
+	rm -f replies/* log.* &&
+	echo "FAST parent" >replies/parent &&
+	echo "slow parent" >replies/parent.1 &&
+	echo "slow child" >replies/child &&
+	echo "FAST child" >replies/child.1 &&
+	new_proj one &&
+	(cd one && make -s pesq PESQ_SAMPLES=2 >../out1) &&
+	sort log.apply >apply1 &&
+	rm -f replies/*.n log.* &&
+	new_proj two &&
+	mkfifo meet &&
+	(cd two && STUB_MEET=$HOME/meet make -s -j2 pesq PESQ_SAMPLES=2 >../out2) &&
+	sort log.apply >apply2 &&
+	cat >expect <<-\EOT &&
+	child slot 0
+	child slot 1
+	parent slot 0
+	parent slot 1
+	EOT
+	test_cmp expect apply1 &&
+	test_cmp expect apply2 &&
+	sort log.meet >actual &&
+	cat >expect <<-\EOT &&
+	child slot 0 met
+	child slot 1 met
+	parent slot 0 met
+	parent slot 1 met
+	EOT
+	test_cmp expect actual &&
+	test_grep "^parent .* accepted" out1 &&
+	test_grep "^child .* accepted" out1 &&
+	test_cmp out1 out2 &&
+	shape one >shape1 &&
+	shape two >shape2 &&
+	test_line_count = 4 shape1 &&
+	test_cmp shape1 shape2
+'
+
 test_expect_success 'make pesq-clean removes the directory' '
 	(cd proj && make -s pesq-clean) &&
 	test_path_is_missing proj/.pesq
