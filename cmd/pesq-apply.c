@@ -79,10 +79,6 @@ check(int r, const char *what)
 static void
 build(const char *hex, int *ok, long long *ms, struct sbuf *log)
 {
-	/* an outer make (pesq.mk) must not leak its flags or jobserver */
-	static const char *const unset[] = { "GIT_DIR", "GIT_WORK_TREE",
-		"GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR", "MAKEFLAGS",
-		"MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", NULL };
 	struct worktree wt;
 	struct sbuf e = SBUF_INIT, cmd = SBUF_INIT, strip = SBUF_INIT;
 	struct proc_opt opt;
@@ -93,7 +89,7 @@ build(const char *hex, int *ok, long long *ms, struct sbuf *log)
 	    worktree_checkout(&wt, hex, &e) < 0)
 		errx(3, "worktree '%s': %s", slot.buf, e.buf);
 	sbuf_addf(&cmd, "exec 2>&1\n%s", build_cmd.buf);
-	env = proc_env(unset);
+	env = worktree_env();
 	memset(&opt, 0, sizeof(opt));
 	opt.cmd = cmd.buf;
 	opt.dir = wt.path;

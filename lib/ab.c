@@ -129,6 +129,7 @@ run_one(const struct ab_run_opt *o, int side, int devnull,
 	po.cmd = sd->cmd;
 	po.argv = sd->argv;
 	po.dir = sd->dir;
+	po.env = o->env;
 	po.timeout = o->timeout;
 	po.out_fd = devnull;
 	po.err_fd = devnull;

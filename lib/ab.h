@@ -87,6 +87,7 @@ struct ab_run_opt {
 	const struct ab_param *param;
 	double timeout;			/* a run, seconds; <= 0: none */
 	double budget;			/* all runs, seconds; <= 0: none */
+	char *const *env;		/* the runs' environment; NULL: ours */
 	int warmup;			/* rounds run and thrown away */
 	/* called after each round with the statistics so far; may be NULL */
 	void (*progress)(void *arg, const struct ab_stats *st);

@@ -9,6 +9,7 @@
 #include "bench.h"
 #include "proc.h"
 #include "sandbox.h"
+#include "worktree.h"
 #include "xalloc.h"
 
 #define LOG_MAX 4096		/* bytes of a failing test's output kept */
@@ -41,16 +42,19 @@ run(const struct bench_opt *o, const char *dir, const char *cmd,
 {
 	struct proc_opt po = { 0 };
 	char **argv = o->sandbox ? sandbox_argv(dir, cmd) : NULL;
+	char **env = worktree_env();
 	int ret;
 
 	po.cmd = cmd;
 	po.argv = argv;
+	po.env = env;
 	po.dir = dir;
 	po.timeout = o->timeout;
 	po.out_max = out_max;
 	po.err_max = err_max;
 	ret = proc_run(&po, res);
 	sandbox_argv_free(argv);
+	proc_env_free(env);
 	return ret;
 }
 
@@ -357,12 +361,14 @@ timing(const struct bench_opt *o, const struct ab_param *p,
 		ro.side[i].status = status[i];
 	}
 	ro.param = p;
+	ro.env = worktree_env();
 	ro.timeout = o->timeout;
 	ro.budget = o->budget;
 	ro.warmup = o->warmup;
 	ro.progress = o->progress;
 	ro.arg = o->arg;
 	ret = ab_run(&ro, &s, &r->st, &limit, &r->reason);
+	proc_env_free((char **)ro.env);
 	jw_key(w, "rounds");
 	jw_uint(w, s.n / AB_PER_ROUND);
 	jw_key(w, "limit");

@@ -29,12 +29,10 @@ static int
 build(const struct worktree *wt, const char *cmd, double timeout,
       struct sbuf *err)
 {
-	static const char *const unset[] = { "GIT_DIR", "GIT_WORK_TREE",
-		"GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR", NULL };
 	struct proc_opt po = { 0 };
 	struct proc_res res;
 	struct sbuf c = SBUF_INIT;
-	char **env = proc_env(unset);
+	char **env = worktree_env();
 	int ret;
 
 	sbuf_addf(&c, "exec 2>&1\n%s", cmd);

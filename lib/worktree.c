@@ -69,6 +69,16 @@ fail:
 	return -1;
 }
 
+char **
+worktree_env(void)
+{
+	static const char *const unset[] = { "GIT_DIR", "GIT_WORK_TREE",
+		"GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR", "MAKEFLAGS",
+		"MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", NULL };
+
+	return proc_env(unset);
+}
+
 void
 worktree_close(struct worktree *wt)
 {

@@ -51,4 +51,12 @@ int worktree_checkout(struct worktree *wt, const char *commit,
 /* Release the lock and free wt's strings; the worktree stays on disk. */
 void worktree_close(struct worktree *wt);
 
+/*
+ * The environment for a build (or other user command) in a pesq
+ * worktree: ours, without git's repository variables (which would point
+ * the command at the user's repository) and without an outer make's
+ * flags and jobserver (pesq.mk, make check -j). Free with proc_env_free.
+ */
+char **worktree_env(void);
+
 #endif
