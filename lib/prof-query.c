@@ -62,6 +62,7 @@ prof_finish(struct prof *p)
 	if (p->finished)
 		return;
 	p->finished = 1;
+	prof_flush(p);
 	/* children are made after their parents */
 	for (i = p->nnode - 1; i > 0; i--)
 		p->node[p->node[i].parent].w += p->node[i].w;
