@@ -71,7 +71,8 @@ prof_finish(struct prof *p)
 		struct prof_fn *f = &p->fn[n->fn];
 
 		if (n->flags & PROF_FIRST_EDGE)
-			p->edge[n->edge].count += n->w;
+			p->edge[prof_edge_get(p, p->node[n->parent].fn, n->fn) -
+				p->edge].count += n->w;
 		if (n->parent && n->w)
 			f->nonroot = 1;
 		if (!(n->flags & PROF_FIRST_FN))

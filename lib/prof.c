@@ -138,7 +138,7 @@ prof_init(struct prof *p)
 	/* node 0: the root above every stack */
 	XGROW(p->node, 1, p->nodecap);
 	memset(&p->node[0], 0, sizeof(p->node[0]));
-	p->node[0].parent = p->node[0].fn = p->node[0].edge = PROF_NONE;
+	p->node[0].parent = PROF_NONE;
 	p->nnode = 1;
 }
 
@@ -239,6 +239,8 @@ fn_intern(struct prof *p, const char *s, size_t n)
 
 	if (!added)
 		return (uint32_t)((uintptr_t)*slot - 1);
+	if (p->nfn == PROF_MAX_FN)
+		abort();	/* a billion functions */
 	XGROW(p->fn, (size_t)p->nfn + 1, p->fncap);
 	f = &p->fn[p->nfn];
 	memset(f, 0, sizeof(*f));
@@ -373,11 +375,13 @@ node_prefetch(const struct prof *p, uint32_t h)
 }
 
 /*
- * A new child of parent for fn, its path hashing to h. The current
- * path (the new node's ancestors) gives it its flags.
+ * A new child of parent for fn, its path hashing to h, edge the edge
+ * into it (or PROF_NONE below the root). The current path (the new
+ * node's ancestors) gives it its flags.
  */
 static uint32_t
-node_new(struct prof *p, uint32_t parent, uint32_t fn, uint32_t h)
+node_new(struct prof *p, uint32_t parent, uint32_t fn, uint32_t edge,
+	 uint32_t h)
 {
 	struct prof_node *n;
 	uint32_t id;
@@ -394,12 +398,8 @@ node_new(struct prof *p, uint32_t parent, uint32_t fn, uint32_t h)
 	n->fn = fn;
 	n->w = 0;
 	n->flags = p->fn[fn].inpath ? 0 : PROF_FIRST_FN;
-	n->edge = PROF_NONE;
-	if (parent) {
-		n->edge = edge_get(p, p->node[parent].fn, fn);
-		if (!p->edge[n->edge].inpath)
-			n->flags |= PROF_FIRST_EDGE;
-	}
+	if (edge != PROF_NONE && !p->edge[edge].inpath)
+		n->flags |= PROF_FIRST_EDGE;
 	tab_put(&p->ntab, h, id);
 	return id;
 }
@@ -443,18 +443,21 @@ pending_put(struct prof *p)
 		path_pop(p);
 	XGROW(p->path, p->depth + q->n, p->pathcap);
 	for (k = 0; k < q->n; k++) {
-		uint32_t parent = p->depth ? p->path[p->depth - 1].node : 0;
 		uint32_t h = PATH_HASH(q->lvl[k].hash), fn = q->lvl[k].fn;
-		uint32_t node = 0;
+		uint32_t parent = 0, node = 0, edge = PROF_NONE;
 
+		if (p->depth) {
+			parent = p->path[p->depth - 1].node;
+			edge = edge_get(p, p->path[p->depth - 1].fn, fn);
+		}
 		if (parent < fresh)
 			node = node_find(p, h, parent, fn);
 		if (!node)
-			node = node_new(p, parent, fn, h);
+			node = node_new(p, parent, fn, edge, h);
 		top = &p->path[p->depth++];
 		top->fn = fn;
 		top->node = node;
-		top->edge = p->node[node].edge;
+		top->edge = edge;
 		p->fn[fn].inpath++;
 		if (top->edge != PROF_NONE)
 			p->edge[top->edge].inpath++;

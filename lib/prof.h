@@ -59,11 +59,18 @@ struct prof_edge {
 #define PROF_FIRST_FN 1u	/* first occurrence of fn on its path */
 #define PROF_FIRST_EDGE 2u	/* first occurrence of the edge into it */
 
-/* Nodes are made after their parents: node[i].parent < i. */
+/*
+ * Nodes are made after their parents: node[i].parent < i. The edge into
+ * a node is the one from its parent's function to its own (prof_edge_get).
+ */
 struct prof_node {
-	uint32_t parent, fn, edge, flags;
+	uint32_t parent;
+	unsigned fn : 30;	/* function ids stay below PROF_MAX_FN */
+	unsigned flags : 2;
 	uint64_t w;		/* stacks ending here; after finish: through */
 };
+
+#define PROF_MAX_FN (1u << 30)
 
 struct prof_link {
 	uint32_t fn;
