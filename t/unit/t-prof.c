@@ -10,6 +10,7 @@
 
 #include "hmap.h"
 #include "prof.h"
+#include "prof-int.h"
 #include "sbuf.h"
 #include "tap.h"
 #include "xalloc.h"
@@ -349,6 +350,48 @@ big_profile(void)
 	sbuf_release(&got);
 }
 
+static int
+tab_has(const struct prof_tab *t, uint32_t h, uint32_t id)
+{
+	size_t i;
+
+	for (i = TAB_FIRST(t, h); t->slot[i]; i = TAB_NEXT(t, i))
+		if (t->slot[i] == ((uint64_t)h << 32 | ((uint64_t)id + 1)))
+			return 1;
+	return 0;
+}
+
+/* The tables grow, keeping their values, also runs wrapping around. */
+static void
+tab_growth(void)
+{
+	struct prof_tab t = { NULL, 0, 0 };
+	uint32_t id, h[20000];
+	int lost = 0;
+
+	for (id = 0; id < 20000; id++) {
+		h[id] = (uint32_t)rnd(1UL << 32);
+		prof_tab_put(&t, h[id], id);
+	}
+	for (id = 0; id < 20000; id++)
+		lost += !tab_has(&t, h[id], id);
+	is_int(lost, 0, "20000 random hashes found after growing");
+	free(t.slot);
+
+	/* home 1023 in 1024 slots (a run wrapping to 0), 2047 after */
+	memset(&t, 0, sizeof(t));
+	for (id = 0; id < 600; id++) {
+		h[id] = id < 300 ? 2047 : (uint32_t)rnd(1UL << 32);
+		prof_tab_put(&t, h[id], id);
+	}
+	lost = 0;
+	for (id = 0; id < 600; id++)
+		lost += !tab_has(&t, h[id], id);
+	is_int(lost, 0, "a run wrapping around the end survives growing");
+	is_int(t.n, 600, "600 values");
+	free(t.slot);
+}
+
 static void
 check(const char *const *in, const char *want, const char *what)
 {
@@ -430,5 +473,6 @@ main(void)
 
 	random_profiles();
 	big_profile();
+	tab_growth();
 	return done_testing();
 }
