@@ -58,7 +58,8 @@ LIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*.c))
 UNITS := $(patsubst %.c,$(O)/%,$(wildcard t/unit/*.c))
 HELPERS := $(patsubst %.c,$(O)/%,$(wildcard t/helper/*.c))
 SCRIPTS := $(wildcard scripts/*)
-MANS := $(patsubst man/%.scd,$(O)/man/%,$(wildcard man/*.scd))
+# Man pages do not depend on the build flavour: always in bin/man.
+MANS := $(patsubst man/%.scd,bin/man/%,$(wildcard man/*.scd))
 
 # Debian packages for building, testing and running pesq.
 DEBIAN_PACKAGES = build-essential pkg-config git perl man-db \
@@ -91,11 +92,12 @@ $(O)/t/helper/%: $(O)/t/helper/%.o $(O)/libpesq.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libpesq.a $(LIBS_TEST) -lm
 
 $(O)/.dirs:
-	mkdir -p $(O)/lib $(O)/cmd $(O)/t/unit $(O)/t/helper $(O)/man
+	mkdir -p $(O)/lib $(O)/cmd $(O)/t/unit $(O)/t/helper
 	touch $@
 
 man: $(MANS)
-$(O)/man/%: man/%.scd | $(O)/.dirs
+bin/man/%: man/%.scd
+	@mkdir -p bin/man
 	scdoc <$< >$@.tmp && mv $@.tmp $@
 
 unit: $(UNITS)
@@ -143,7 +145,8 @@ FUZZ_SECONDS ?= 60
 fuzz: | $(O)/.dirs
 	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $(O)/fuzz-jsonl \
-		t/perf/fuzz-jsonl.c lib/jsonl.c lib/sbuf.c lib/xalloc.c -lm
+		t/perf/fuzz-jsonl.c lib/jsonl.c lib/notjson.c lib/sbuf.c \
+		lib/xalloc.c -lm
 	mkdir -p $(O)/fuzz-corpus
 	$(O)/fuzz-jsonl -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-print_final_stats=1 $(O)/fuzz-corpus

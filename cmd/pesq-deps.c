@@ -15,7 +15,6 @@
 #include "cparse.h"
 #include "gitsrc.h"
 #include "jsonl.h"
-#include "notjson.h"
 #include "xalloc.h"
 
 static const char usage_str[] =
@@ -231,29 +230,18 @@ run(FILE *fp, const char *name)
 	struct jsonl_reader r;
 	struct jsonl_rec *rec;
 	struct sbuf out = SBUF_INIT;
-	int ret = 0, st, nread = 0;
+	int ret = 0, st;
 
 	jsonl_reader_init(&r, fp, name);
 	while ((st = jsonl_read(&r, &rec)) != 0) {
 		if (st == -2)
 			err(3, "%s", name);
 		if (st == -1) {
-			const char *kind = notjson_kind(r.line.buf,
-							r.line.len, !nread++);
-
 			ret = 1;
-			if (kind) {
-				if (!opt.quiet)
-					warnx("%s:%lu: %s, not JSON lines: rest "
-					      "of input skipped", name,
-					      r.lineno, kind);
-				break;
-			}
 			if (!opt.quiet)
 				warnx("%s", r.err.buf);
 			continue;
 		}
-		nread++;
 		sbuf_reset(&out);
 		process(rec, &out);
 		if (out.len && fwrite(out.buf, 1, out.len, stdout) != out.len)

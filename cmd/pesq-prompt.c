@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "jsonl.h"
-#include "notjson.h"
 #include "proc.h"
 #include "prompt.h"
 #include "sbuf.h"
@@ -125,7 +124,6 @@ load_examples(struct prompt_examples *ex, const char *file)
 	struct jsonl_rec *rec;
 	struct sbuf msg = SBUF_INIT;
 	FILE *fp = fopen(file, "r");
-	const char *kind;
 	int n, bad = 0;
 
 	if (!fp)
@@ -134,13 +132,7 @@ load_examples(struct prompt_examples *ex, const char *file)
 	while ((n = jsonl_read(&r, &rec)) != 0) {
 		if (n == -2)
 			err(3, "%s", file);
-		if (n == -1 && (kind = notjson_kind(r.line.buf, r.line.len,
-						     r.lineno == 1))) {
-			warnx("%s:%lu: %s, not JSON lines: rest of file "
-			      "skipped", file, r.lineno, kind);
-			bad = 1;
-			break;
-		} else if (n == -1) {
+		if (n == -1) {
 			warnx("%s", r.err.buf);
 			bad = 1;
 		} else if (prompt_examples_add(ex, rec, &msg) < 0) {
@@ -161,7 +153,7 @@ run(FILE *fp, const char *name, const struct prompt_opt *opt)
 	struct jsonl_reader r;
 	struct jsonl_rec *rec;
 	struct sbuf out = SBUF_INIT, msg = SBUF_INIT;
-	int n, status = 0, nread = 0;
+	int n, status = 0;
 
 	jsonl_reader_init(&r, fp, name);
 	while ((n = jsonl_read(&r, &rec)) != 0) {
@@ -171,19 +163,10 @@ run(FILE *fp, const char *name, const struct prompt_opt *opt)
 			break;
 		}
 		if (n == -1) {
-			const char *kind = notjson_kind(r.line.buf,
-							r.line.len, !nread++);
-
 			status = 1;
-			if (kind) {
-				warnx("%s:%lu: %s, not JSON lines: rest of "
-				      "input skipped", name, r.lineno, kind);
-				break;
-			}
 			warnx("%s", r.err.buf);
 			continue;
 		}
-		nread++;
 		sbuf_reset(&out);
 		sbuf_reset(&msg);
 		if (prompt_record(rec, opt, &out, &msg)) {

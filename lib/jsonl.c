@@ -13,6 +13,7 @@
 #include <jsmn.h>
 
 #include "jsonl.h"
+#include "notjson.h"
 #include "xalloc.h"
 
 /*
@@ -362,6 +363,8 @@ jsonl_read(struct jsonl_reader *r, struct jsonl_rec **rec)
 	size_t off, i;
 	int got;
 
+	if (r->stop)
+		return 0;
 	for (;;) {
 		got = sbuf_getline(&r->line, r->fp);
 		if (got < 0)
@@ -374,10 +377,20 @@ jsonl_read(struct jsonl_reader *r, struct jsonl_rec **rec)
 		if (i < r->line.len)
 			break;
 	}
+	r->nonblank++;
 	if (jsonl_parse(&r->rec, r->line.buf, r->line.len, &off, &msg) < 0) {
+		const char *kind = notjson_kind(r->line.buf, r->line.len,
+						r->nonblank == 1);
+
 		sbuf_reset(&r->err);
-		sbuf_addf(&r->err, "%s:%lu: offset %zu: %s", r->name,
-			  r->lineno, off, msg);
+		if (kind) {
+			r->stop = 1;
+			sbuf_addf(&r->err, "%s:%lu: %s, not JSON lines: rest "
+				  "of input skipped", r->name, r->lineno, kind);
+		} else {
+			sbuf_addf(&r->err, "%s:%lu: offset %zu: %s", r->name,
+				  r->lineno, off, msg);
+		}
 		return -1;
 	}
 	*rec = &r->rec;

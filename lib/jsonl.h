@@ -54,6 +54,8 @@ struct jsonl_reader {
 	struct sbuf line;
 	struct jsonl_rec rec;
 	struct sbuf err;	/* message for the last invalid line */
+	unsigned long nonblank;	/* non-blank lines seen */
+	int stop;		/* the input is not JSON lines: no more */
 };
 
 void jsonl_reader_init(struct jsonl_reader *r, FILE *fp, const char *name);
@@ -65,6 +67,11 @@ void jsonl_reader_release(struct jsonl_reader *r);
  * is not a JSON object (r->err holds "NAME:LINE: offset N: what", ready to
  * print after the program name; the caller reports and continues), -2 on a
  * read error (errno set).
+ *
+ * An input that is not JSON lines at all (binary data anywhere, or folded
+ * stacks or perf script text on its first line: see notjson.h) gives one
+ * -1 whose message says so and that the rest is skipped, then 0: a
+ * filter fed the wrong file reports it once, not once per line.
  */
 int jsonl_read(struct jsonl_reader *r, struct jsonl_rec **rec);
 

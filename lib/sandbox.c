@@ -13,12 +13,36 @@ sandbox_program(void)
 	return p && *p ? p : "bwrap";
 }
 
+/* Append a copy of s to the argument vector being built. */
+static void
+push(char ***argv, size_t *n, size_t *cap, const char *s)
+{
+	XGROW(*argv, *n + 2, *cap);
+	(*argv)[(*n)++] = xstrdup(s);
+	(*argv)[*n] = NULL;
+}
+
+/* Keep path (a directory under /tmp) visible, read-only, over the tmpfs. */
+static void
+keep_ro(char ***argv, size_t *n, size_t *cap, const char *path, size_t len)
+{
+	char *p = xmemdupz(path, len);
+
+	if (!strncmp(p, "/tmp/", 5)) {
+		push(argv, n, cap, "--ro-bind-try");
+		push(argv, n, cap, p);
+		push(argv, n, cap, p);
+	}
+	free(p);
+}
+
 char **
 sandbox_argv(const char *dir, const char *cmd)
 {
 	/*
 	 * Order matters: later mounts lie over earlier ones, so the private
-	 * /tmp comes before the writable dir, which may be inside /tmp.
+	 * /tmp comes before what must stay visible inside it, and the
+	 * writable dir, which may be inside /tmp, comes last.
 	 */
 	const char *fixed[] = {
 		"--ro-bind", "/", "/",
@@ -28,22 +52,35 @@ sandbox_argv(const char *dir, const char *cmd)
 		"--unshare-net", "--unshare-ipc",
 		"--die-with-parent",
 	};
-	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), n = 0, i;
-	char **argv = xcalloc(nfixed + 12, sizeof(*argv));
+	const char *path = getenv("PATH"), *p, *pesq;
+	size_t n = 0, cap = 0, i;
+	char **argv = NULL;
 
-	argv[n++] = xstrdup(sandbox_program());
-	for (i = 0; i < nfixed; i++)
-		argv[n++] = xstrdup(fixed[i]);
-	argv[n++] = xstrdup("--bind");
-	argv[n++] = xstrdup(dir);
-	argv[n++] = xstrdup(dir);
-	argv[n++] = xstrdup("--chdir");
-	argv[n++] = xstrdup(dir);
-	argv[n++] = xstrdup("--");
-	argv[n++] = xstrdup("/bin/sh");
-	argv[n++] = xstrdup("-c");
-	argv[n++] = xstrdup(cmd);
-	argv[n] = NULL;
+	push(&argv, &n, &cap, sandbox_program());
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		push(&argv, &n, &cap, fixed[i]);
+	/*
+	 * Programs the command runs from PATH, and the repository a pesq
+	 * worktree ($GIT_DIR/pesq/NAME) belongs to, stay visible when they
+	 * live under /tmp.
+	 */
+	for (p = path; p && *p; ) {
+		size_t len = strcspn(p, ":");
+
+		keep_ro(&argv, &n, &cap, p, len);
+		p += len + (p[len] == ':');
+	}
+	if ((pesq = strstr(dir, "/pesq/")))
+		keep_ro(&argv, &n, &cap, dir, (size_t)(pesq - dir));
+	push(&argv, &n, &cap, "--bind");
+	push(&argv, &n, &cap, dir);
+	push(&argv, &n, &cap, dir);
+	push(&argv, &n, &cap, "--chdir");
+	push(&argv, &n, &cap, dir);
+	push(&argv, &n, &cap, "--");
+	push(&argv, &n, &cap, "/bin/sh");
+	push(&argv, &n, &cap, "-c");
+	push(&argv, &n, &cap, cmd);
 	return argv;
 }
 

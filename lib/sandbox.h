@@ -22,7 +22,10 @@ const char *sandbox_program(void);
 
 /*
  * A NULL-terminated argv that runs `/bin/sh -c cmd` sandboxed with dir as
- * its working directory and its one writable place. The caller owns the
+ * its working directory and its one writable place. The directories of
+ * $PATH under /tmp, and the repository when dir is a pesq worktree
+ * ($GIT_DIR/pesq/NAME) under /tmp, stay visible read-only over the
+ * private /tmp. The caller owns the
  * array and its strings (sandbox_argv_free). Cannot fail.
  */
 char **sandbox_argv(const char *dir, const char *cmd);

@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-final.jq: the line under the table: the speedup of pesq/best over
 # the commit the run started from, from the record of the final A/B.
 def r3: . * 1000 | round / 1000 | tostring;

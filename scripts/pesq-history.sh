@@ -1,3 +1,4 @@
+#!/bin/sh
 # pesq-history.sh: the history verbs of git-pesq (log, show, report,
 # accept, gc, push, pull) and the ledger helpers the loop uses. Sourced
 # by git-pesq from its data directory, after its own helpers (die, warn,

@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-ledger.jq: the attempts of the ledger, from its events.
 #
 # Input (jq -s): the lines of every note in refs/notes/pesq, each with

@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-log.jq: the attempt records of pesq-ledger.jq (slurped) as the
 # table of git pesq log: one line per attempt, newest first.
 def pad($n): tostring | . + (" " * ($n - length));

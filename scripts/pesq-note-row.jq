@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-note-row.jq: a table row (as pesq-row.jq makes) from the note of an
 # attempt's last commit (slurped), for attempts whose run was killed
 # before it wrote their row. --arg tip COMMIT --arg role ROLE. The tokens

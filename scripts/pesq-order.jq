@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-order.jq: the targets of a run in the order the loop tries them.
 # Input: the records of pesq-hot, slurped (jq -s). Records keep their
 # rank, except that a parent whose hot child is also a target comes

@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-report-text.jq: the object of pesq-report.jq for people.
 def r3: . * 1000 | round / 1000 | tostring;
 def pct: if . == null then "-" else "\(. * 100 | round)%" end;

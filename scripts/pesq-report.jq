@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-report.jq: the totals of the ledger: the attempt records of
 # pesq-ledger.jq (slurped) and $best (jq --slurpfile: the squashed
 # commits of pesq/best, oldest first, from git-pesq's best_steps) into

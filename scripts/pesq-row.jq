@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-row.jq: one row of the run's table from a record that has been
 # through pesq-bench; `loop` (pesq-tally.jq) has its tries and tokens.
 def verdict:

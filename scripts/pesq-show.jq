@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-show.jq: one attempt record (pesq-ledger.jq) for people, the head
 # of git pesq show. $color: ANSI colours; $have: the commit is here;
 # $subject: its subject line.

@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-svg.jq: the object of pesq-report.jq as a picture (plain SVG,
 # 900x600): on the left the cumulative speedup of pesq/best, one point
 # (class "point") per accepted step; on the right the verdict counts.

@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-table.jq: the rows of a run (pesq-row.jq output, slurped) as a
 # text table: function, role, attempts, verdict, speedup, tokens.
 def pad($n): tostring | . + (" " * ($n - length));

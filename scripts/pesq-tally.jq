@@ -1,3 +1,4 @@
+#!/usr/bin/jq -f
 # pesq-tally.jq: between pesq-llm and pesq-apply in git-pesq's loop, count
 # a record's tries and the model tokens they cost in the field `loop`
 # ({tries, tokens}), which every stage passes through.

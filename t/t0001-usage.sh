@@ -39,7 +39,7 @@ test_expect_success 'the man pages build' '
 	for m in "$SRC_ROOT"/man/*.scd
 	do
 		b=$(basename "$m" .scd) &&
-		test_path_is_file "$PESQ_BIN/man/$b" || return 1
+		test_path_is_file "$SRC_ROOT/bin/man/$b" || return 1
 	done
 '
 

@@ -5,13 +5,16 @@ test_description='pesq-bench --sandbox: no writes outside the worktree, no netwo
 if ! test_have_prereq BWRAP
 then
 	skip_all='bubblewrap cannot run here'
-	test_expect_success 'stop the server' '
-	read port pid <port &&
-	kill "$pid"
-'
-
-test_done
+	test_done
 fi
+
+# A place outside the worktree that the sandbox must not write to. The
+# sandbox's /tmp is private and writable, so when the scratch directory is
+# under /tmp (a clone in /tmp), writing there is no escape: use /var/tmp.
+case $HOME in
+/tmp/*) OUT=/var/tmp/pesq-t5001.$$ ;;
+*) OUT=$HOME/host ;;
+esac
 
 bench() {
 	pesq-bench --base-dir base --candidate-dir cand --bench ./run \
@@ -24,28 +27,29 @@ test_expect_success 'setup' '
 	cp base/run cand/run &&
 	chmod +x base/run cand/run &&
 	echo "{\"attempt\":{\"id\":\"w/1\"}}" >in &&
-	spin --serve port
+	spin --serve port &&
+	mkdir -p "$OUT"
 '
 
 test_expect_success 'without the sandbox the probes succeed (they mean something)' '
 	read port pid <port &&
-	bench --sandbox off --test "spin --write \"$HOME/outside\" 0 &&
+	bench --sandbox off --test "spin --write \"$OUT/outside\" 0 &&
 		spin --connect $port 0" >out 2>err &&
 	jq -r ".test.ok, .bench.sandbox" out >actual &&
 	printf "true\nfalse\n" >expect &&
 	test_cmp expect actual &&
-	test_path_is_file outside &&
-	rm outside
+	test_path_is_file "$OUT/outside" &&
+	rm "$OUT/outside"
 '
 
 test_expect_success 'writing outside the worktree fails under --sandbox on' '
-	bench --sandbox on --test "spin --write \"$HOME/outside\" 0" >out 2>err &&
+	bench --sandbox on --test "spin --write \"$OUT/outside\" 0" >out 2>err &&
 	jq -r ".verdict, .test.ok" out >actual &&
 	printf "test-failed\nfalse\n" >expect &&
 	test_cmp expect actual &&
 	jq -r .test.log out >log &&
 	test_grep "cannot write" log &&
-	test_path_is_missing outside
+	test_path_is_missing "$OUT/outside"
 '
 
 test_expect_success 'a connection to the host, even on 127.0.0.1, fails' '
@@ -69,15 +73,16 @@ test_expect_success 'the worktree is writable and /tmp is private' '
 '
 
 test_expect_success 'the benchmark runs sandboxed too' '
-	printf "#!/bin/sh\nspin --write \"$HOME/bench-outside\" 0 || exit 9\nexec spin 1\n" >cand/run &&
+	printf "#!/bin/sh\nspin --write \"$OUT/bench-outside\" 0 || exit 9\nexec spin 1\n" >cand/run &&
 	bench --sandbox on >out 2>err &&
 	jq -c "[.verdict, .bench.output.cand_status]" out >actual &&
 	echo "[\"output-differs\",9]" >expect &&
 	test_cmp expect actual &&
-	test_path_is_missing bench-outside
+	test_path_is_missing "$OUT/bench-outside"
 '
 
 test_expect_success 'stop the server' '
+	rm -rf /var/tmp/pesq-t5001.$$ &&
 	read port pid <port &&
 	kill "$pid"
 '
