@@ -118,7 +118,7 @@ struct prof {
 	struct prof_node *node;
 	uint32_t nnode, nodecap;
 
-	/* frames by name, edges by ends, nodes by path (prof.c) */
+	/* frames by name, edges by ends, nodes by path (prof-tree.c) */
 	struct prof_tab ftab, etab, ntab;
 	struct hmap fnmap;	/* function name -> id + 1 */
 
