@@ -5,6 +5,7 @@
  */
 #include <err.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,16 @@ num(const char *s, const char *what, double lo, double hi)
 	return v;
 }
 
+/* Test hook: die at a named step (see ENVIRONMENT). */
+static void
+hook(const char *step)
+{
+	const char *k = getenv("PESQ_BENCH_KILL_AT");
+
+	if (k && !strcmp(k, step))
+		raise(SIGKILL);
+}
+
 static void
 progress(void *arg, const struct ab_stats *st)
 {
@@ -75,7 +86,8 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	struct bench_opt o = bo;
 	struct sbuf id = SBUF_INIT, line = SBUF_INIT;
 	struct trial_place pl = TRIAL_PLACE_INIT;
-	struct trial_opt ao = { build_cmd.buf, slot.buf, bo.timeout };
+	struct trial_opt ao = { build_cmd.buf, slot.buf, bo.timeout,
+				!no_advance, hook };
 	struct sbuf e = SBUF_INIT;
 
 	if (!jsonl_path_str(rec, "attempt.id", &id))
@@ -96,8 +108,7 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	}
 	trial_place_release(&pl);
 	if (!base_dir && pl.have_commit &&
-	    trial_ledger(repo, rec, &pl, id.buf, &o.param, !no_advance, &r,
-			   &e) < 0)
+	    trial_ledger(repo, rec, &pl, id.buf, &o.param, &ao, &r, &e) < 0)
 		errx(3, "%s", e.buf);
 	verdict_record(rec, &r, out);
 	if (!quiet) {
@@ -226,34 +237,22 @@ calibrate_base(void)
 	char hex[GIT_OID_HEXSZ + 1] = "";
 	double nz = -1;
 	int stored = 0, k;
-	git_oid id;
 
 	if (!have_seed)
 		o.param.seed = verdict_seed("calibrate");
 	o.arg = (void *)"calibrate";
 	o.progress = verbose ? progress : NULL;
 	if (!dir) {
-		if (repo_resolve(repo, "refs/heads/pesq/best", &id) < 0 &&
-		    repo_resolve(repo, "HEAD", &id) < 0)
-			errx(3, "no base: no 'pesq/best' and no HEAD commit");
-		git_oid_tostr(hex, sizeof(hex), &id);
-		k = slot_prepare(&wt, repo, "base", hex, build_cmd.buf, 1,
-				 bo.timeout, &e);
-		if (k < 0)
-			errx(3, "worktree 'base': %s", e.buf);
-		if (k > 0)
-			errx(1, "the base does not build: %s", e.buf);
+		k = trial_best_base(repo, build_cmd.buf, bo.timeout, &wt, hex,
+				    &e);
+		if (k != 0)
+			errx(k < 0 ? 3 : 1, "%s", e.buf);
 		dir = wt.path;
 	}
 	bench_calibrate(&o, dir, &r, &nz);
 	if (r.verdict != BENCH_ERROR && !base_dir) {
-		git_config *cfg;
-
-		sbuf_addf(&e, "%.4f", nz);
-		if (git_repository_config(&cfg, repo) < 0 ||
-		    git_config_set_string(cfg, "pesq.noise", e.buf) < 0)
-			errx(3, "cannot set pesq.noise: %s", repo_errmsg());
-		git_config_free(cfg);
+		if (trial_store_noise(repo, nz, &e) < 0)
+			errx(3, "%s", e.buf);
 		stored = 1;
 	}
 	if (!base_dir)

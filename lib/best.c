@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "best.h"
+#include "notes.h"
 #include "repo.h"
 
 /* Append the lines of msg that start with "Pesq-" to out. */
@@ -50,6 +51,30 @@ done_already(git_repository *repo, const git_oid *cur, const git_oid *attempt,
 	return yes;
 }
 
+/* Append s->note to the note of c unless a line with note_key is there. */
+static int
+note_once(git_repository *repo, const git_oid *c, const struct best_step *s,
+	  struct sbuf *err)
+{
+	struct sbuf have = SBUF_INIT;
+	int r;
+
+	if (!s->note)
+		return 0;
+	r = notes_read(repo, c, &have);
+	if (r >= 0 && !(r > 0 && s->note_key && strstr(have.buf, s->note_key)))
+		r = notes_append(repo, c, s->note, strlen(s->note), 0);
+	sbuf_release(&have);
+	if (r < 0) {
+		sbuf_addf(err, "cannot write the note of pesq/best: %s",
+			  repo_errmsg());
+		return -1;
+	}
+	if (s->hook)
+		s->hook("note");
+	return 0;
+}
+
 static int
 moved(struct sbuf *err, const git_oid *base, const git_oid *now)
 {
@@ -64,9 +89,8 @@ moved(struct sbuf *err, const git_oid *base, const git_oid *now)
 }
 
 int
-best_advance(git_repository *repo, const git_oid *attempt,
-	     const git_oid *base, const char *subject, const char *trailers,
-	     git_oid *out, struct sbuf *err)
+best_advance(git_repository *repo, const struct best_step *s, git_oid *out,
+	     struct sbuf *err)
 {
 	git_commit *ac = NULL, *bc = NULL;
 	git_tree *tree = NULL;
@@ -77,26 +101,26 @@ best_advance(git_repository *repo, const git_oid *attempt,
 	int have, r, ret = -1, tries;
 
 	have = repo_ref_get(repo, BEST_REF, &cur) == 0;
-	if (have && !git_oid_equal(&cur, base)) {
-		if (done_already(repo, &cur, attempt, base)) {
+	if (have && !git_oid_equal(&cur, s->base)) {
+		if (done_already(repo, &cur, s->attempt, s->base)) {
 			git_oid_cpy(out, &cur);
-			return 0;
+			return note_once(repo, &cur, s, err);
 		}
-		return moved(err, base, &cur);
+		return moved(err, s->base, &cur);
 	}
-	if (git_commit_lookup(&ac, repo, attempt) < 0 ||
-	    git_commit_lookup(&bc, repo, base) < 0 ||
+	if (git_commit_lookup(&ac, repo, s->attempt) < 0 ||
+	    git_commit_lookup(&bc, repo, s->base) < 0 ||
 	    git_commit_tree(&tree, ac) < 0 ||
 	    repo_signature(repo, 1, &author) < 0 ||
 	    repo_signature(repo, 0, &committer) < 0) {
 		sbuf_addf(err, "cannot make the commit: %s", repo_errmsg());
 		goto out;
 	}
-	sbuf_addf(&msg, "%s\n\n", subject);
+	sbuf_addf(&msg, "%s\n\n", s->subject);
 	pesq_trailers(git_commit_message(ac), &msg);
-	if (trailers)
-		sbuf_adds(&msg, trailers);
-	git_oid_tostr(hex, sizeof(hex), attempt);
+	if (s->trailers)
+		sbuf_adds(&msg, s->trailers);
+	git_oid_tostr(hex, sizeof(hex), s->attempt);
 	sbuf_addf(&msg, "Pesq-Commit: %s\n", hex);
 	if (git_commit_create(out, repo, NULL, author, committer, NULL,
 			      msg.buf, tree, 1,
@@ -104,19 +128,23 @@ best_advance(git_repository *repo, const git_oid *attempt,
 		sbuf_addf(err, "cannot make the commit: %s", repo_errmsg());
 		goto out;
 	}
-	sbuf_addf(&log, "pesq-bench: %s", subject);
+	if (note_once(repo, out, s, err) < 0)
+		goto out;
+	sbuf_addf(&log, "pesq-bench: %s", s->subject);
 	for (tries = 0; tries < 50; tries++) {
-		r = repo_ref_cas(repo, BEST_REF, out, have ? base : NULL,
+		r = repo_ref_cas(repo, BEST_REF, out, have ? s->base : NULL,
 				 log.buf);
 		if (r != GIT_ELOCKED)
 			break;
 	}
 	if (r == 0) {
 		ret = 0;
+		if (s->hook)
+			s->hook("ref");
 	} else if (r == GIT_EMODIFIED || r == GIT_EEXISTS ||
 		   r == GIT_ENOTFOUND) {
 		have = repo_ref_get(repo, BEST_REF, &cur) == 0;
-		ret = moved(err, base, have ? &cur : NULL);
+		ret = moved(err, s->base, have ? &cur : NULL);
 	} else {
 		sbuf_addf(err, "cannot move pesq/best: %s", repo_errmsg());
 	}

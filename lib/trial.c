@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "trial.h"
@@ -113,13 +114,81 @@ line_end(git_repository *repo, const git_oid *commit, struct jw *w,
 	return 0;
 }
 
+/* The model: the record's llm.model, else the attempt's Pesq-Model. */
+static void
+model_of(git_repository *repo, const struct jsonl_rec *rec,
+	 const git_oid *commit, struct sbuf *out)
+{
+	git_commit *c = NULL;
+	const char *m, *k = "\nPesq-Model: ";
+
+	if (jsonl_path_str(rec, "llm.model", out))
+		return;
+	if (git_commit_lookup(&c, repo, commit) == 0 &&
+	    (m = strstr(git_commit_message(c), k))) {
+		m += strlen(k);
+		sbuf_add(out, m, strcspn(m, "\n"));
+	}
+	git_commit_free(c);
+}
+
+/*
+ * The line for the note of pesq/best's new commit: what was accepted and
+ * how much faster, for people reading `git log --notes=pesq pesq/best`.
+ */
+static void
+accepted_line(git_repository *repo, const struct jsonl_rec *rec,
+	      const struct trial_place *pl, const char *id,
+	      const struct ab_param *p, const struct bench_result *r,
+	      long long when, struct sbuf *line, struct sbuf *key)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	struct sbuf model = SBUF_INIT;
+	struct jw w;
+
+	git_oid_tostr(hex, sizeof(hex), &pl->commit);
+	line_start(&w, line, "accepted", id, when);
+	jw_key(&w, "speedup");
+	jw_numg(&w, r->st.speedup, 5);
+	jw_key(&w, "ci");
+	jw_arr(&w);
+	jw_numg(&w, r->st.lo, 5);
+	jw_numg(&w, r->st.hi, 5);
+	jw_arr_end(&w);
+	jw_key(&w, "confidence");
+	jw_num(&w, p->confidence);
+	jw_key(&w, "p");
+	jw_numg(&w, r->st.p, 2);
+	jw_key(&w, "rounds");
+	jw_uint(&w, r->st.rounds);
+	jw_key(&w, "metric");
+	jw_str(&w, p->metric == AB_CPU ? "cpu" : "wall");
+	jw_key(&w, "min_gain");
+	jw_num(&w, p->min_gain);
+	model_of(repo, rec, &pl->commit, &model);
+	if (model.len) {
+		jw_key(&w, "model");
+		jw_str(&w, model.buf);
+	}
+	jw_key(&w, "attempt_commit");
+	jw_str(&w, hex);
+	jw_obj_end(&w);
+	jw_release(&w);
+	sbuf_addf(key, "\"attempt_commit\":\"%s\"", hex);
+	sbuf_release(&model);
+}
+
 static int
 advance(git_repository *repo, const struct jsonl_rec *rec,
 	const struct trial_place *pl, const char *id,
-	const struct ab_param *p, struct bench_result *r, git_oid *best)
+	const struct ab_param *p, const struct trial_opt *o,
+	long long when, struct bench_result *r, git_oid *best)
 {
 	struct sbuf subj = SBUF_INIT, fn = SBUF_INIT, sum = SBUF_INIT;
-	struct sbuf tr = SBUF_INIT, e = SBUF_INIT;
+	struct sbuf tr = SBUF_INIT, e = SBUF_INIT, note = SBUF_INIT;
+	struct sbuf key = SBUF_INIT;
+	struct best_step st = { &pl->commit, &pl->base, NULL, NULL, NULL,
+				NULL, o->hook };
 	int k;
 
 	if (!jsonl_path_str(rec, "fn", &fn))
@@ -132,8 +201,12 @@ advance(git_repository *repo, const struct jsonl_rec *rec,
 	sbuf_addf(&tr, "Pesq-Speedup: %.4f (%g%% CI %.4f-%.4f, %zu rounds, "
 		  "%s)\n", r->st.speedup, p->confidence * 100, r->st.lo,
 		  r->st.hi, r->st.rounds, p->metric == AB_CPU ? "cpu" : "wall");
-	k = best_advance(repo, &pl->commit, &pl->base, subj.buf, tr.buf, best,
-			 &e);
+	accepted_line(repo, rec, pl, id, p, r, when, &note, &key);
+	st.subject = subj.buf;
+	st.trailers = tr.buf;
+	st.note = note.buf;
+	st.note_key = key.buf;
+	k = best_advance(repo, &st, best, &e);
 	if (k != 0) {
 		r->verdict = BENCH_ERROR;
 		sbuf_reset(&r->reason);
@@ -144,14 +217,16 @@ advance(git_repository *repo, const struct jsonl_rec *rec,
 	sbuf_release(&sum);
 	sbuf_release(&tr);
 	sbuf_release(&e);
+	sbuf_release(&note);
+	sbuf_release(&key);
 	return k == 0;
 }
 
 int
 trial_ledger(git_repository *repo, const struct jsonl_rec *rec,
-	       const struct trial_place *pl, const char *id,
-	       const struct ab_param *p, int adv, struct bench_result *r,
-	       struct sbuf *err)
+	     const struct trial_place *pl, const char *id,
+	     const struct ab_param *p, const struct trial_opt *o,
+	     struct bench_result *r, struct sbuf *err)
 {
 	struct sbuf line = SBUF_INIT;
 	git_signature *sig = NULL;
@@ -160,11 +235,11 @@ trial_ledger(git_repository *repo, const struct jsonl_rec *rec,
 	int moved = 0, ret = -1;
 	struct jw w;
 
-	if (r->verdict == BENCH_ACCEPTED && adv)
-		moved = advance(repo, rec, pl, id, p, r, &best);
 	if (repo_signature(repo, 0, &sig) == 0)
 		when = (long long)sig->when.time;
 	git_signature_free(sig);
+	if (r->verdict == BENCH_ACCEPTED && o->advance)
+		moved = advance(repo, rec, pl, id, p, o, when, r, &best);
 	if (r->test.len) {
 		line_start(&w, &line, "test", id, when);
 		jw_key(&w, "test");
@@ -201,4 +276,43 @@ trial_ledger(git_repository *repo, const struct jsonl_rec *rec,
 out:
 	sbuf_release(&line);
 	return ret;
+}
+
+int
+trial_best_base(git_repository *repo, const char *build_cmd, double timeout,
+		struct worktree *wt, char hex[GIT_OID_HEXSZ + 1],
+		struct sbuf *err)
+{
+	struct sbuf e = SBUF_INIT;
+	git_oid id;
+	int k;
+
+	if (repo_resolve(repo, "refs/heads/pesq/best", &id) < 0 &&
+	    repo_resolve(repo, "HEAD", &id) < 0) {
+		sbuf_adds(err, "no base: no 'pesq/best' and no HEAD commit");
+		return -1;
+	}
+	git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &id);
+	k = slot_prepare(wt, repo, "base", hex, build_cmd, 1, timeout, &e);
+	if (k != 0)
+		sbuf_addf(err, "%s%s", k < 0 ? "worktree 'base': " :
+			  "the base does not build: ", e.buf);
+	sbuf_release(&e);
+	return k;
+}
+
+int
+trial_store_noise(git_repository *repo, double noise, struct sbuf *err)
+{
+	git_config *cfg = NULL;
+	char v[64];
+	int r;
+
+	snprintf(v, sizeof(v), "%.4f", noise);
+	r = git_repository_config(&cfg, repo) < 0 ||
+	    git_config_set_string(cfg, "pesq.noise", v) < 0 ? -1 : 0;
+	if (r < 0)
+		sbuf_addf(err, "cannot set pesq.noise: %s", repo_errmsg());
+	git_config_free(cfg);
+	return r;
 }

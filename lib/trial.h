@@ -26,6 +26,8 @@ struct trial_opt {
 	const char *build_cmd;
 	const char *slot;		/* the candidate's worktree: "slot-0" */
 	double timeout;			/* of a build */
+	int advance;			/* move pesq/best on accepted */
+	void (*hook)(const char *step);	/* test hook (best.h); or NULL */
 };
 
 /*
@@ -43,15 +45,28 @@ int trial_place(git_repository *repo, const struct jsonl_rec *rec,
 void trial_place_release(struct trial_place *pl);
 
 /*
- * Leave the verdict in git: when r is accepted and advance is set,
- * advance pesq/best (best.h; when it moved meanwhile, r becomes an error
- * with that reason); then append the test, bench and verdict lines to
- * the note of the attempt's commit. Returns 0, or -1 when the note could
- * not be written (err says why).
+ * Leave the verdict in git: when r is accepted and o->advance is set,
+ * advance pesq/best (best.h), with an "accepted" line in the new commit's
+ * note (when pesq/best moved meanwhile, r becomes an error with that
+ * reason); then append the test, bench and verdict lines to the note of
+ * the attempt's commit. Returns 0, or -1 when a note could not be
+ * written (err says why).
  */
 int trial_ledger(git_repository *repo, const struct jsonl_rec *rec,
-		   const struct trial_place *pl, const char *id,
-		   const struct ab_param *p, int advance,
-		   struct bench_result *r, struct sbuf *err);
+		 const struct trial_place *pl, const char *id,
+		 const struct ab_param *p, const struct trial_opt *o,
+		 struct bench_result *r, struct sbuf *err);
+
+/*
+ * --calibrate's base: pesq/best, else HEAD, built in the worktree "base"
+ * (locked: worktree_close it). hex gets the commit. Returns 0, 1 when it
+ * does not build, -1 on other failures (err says why either way).
+ */
+int trial_best_base(git_repository *repo, const char *build_cmd,
+		    double timeout, struct worktree *wt,
+		    char hex[GIT_OID_HEXSZ + 1], struct sbuf *err);
+
+/* Set pesq.noise in the repository's config. Returns 0 or -1 (err). */
+int trial_store_noise(git_repository *repo, double noise, struct sbuf *err);
 
 #endif

@@ -25,8 +25,10 @@ def median: map(num | select(. != null)) | sort
 
 ($branches | map({key: .commit, value: .branch}) | from_entries) as $br
 | ($parents | map({key: .commit, value: .parent}) | from_entries) as $par
+# "accepted" lines are on pesq/best's commits, not on attempts (the
+# attempt's verdict line says the same, with `best`): not read here
 | [.[] | select(type == "object" and (.event | type) == "string"
-    and (.commit | type) == "string")]
+    and .event != "accepted" and (.commit | type) == "string")]
 | group_by(.commit)
 | map({key: .[0].commit,
 	value: sort_by([(.time | num // 0), order])})

@@ -103,6 +103,26 @@ test_expect_success 'the note holds test, bench and verdict lines' '
 	)
 '
 
+test_expect_success 'git log --notes=pesq pesq/best shows what was accepted' '
+	(
+	cd repo &&
+	git log --notes=pesq -1 pesq/best >../log &&
+	sed -n "/^Notes (pesq):\$/,\$p" ../log >../notes &&
+	test_line_count = 2 ../notes &&
+	sed -n "2s/^    //p" ../notes >../line &&
+	jq -r ".event, .attempt, .attempt_commit, .metric, .model, .rounds, .confidence" ../line >actual &&
+	{
+		printf "accepted\nslow/1\n" && cat ../slow-1.id &&
+		printf "cpu\nfake-model\n" &&
+		jq -r ".bench.rounds, .bench.confidence" ../out
+	} >expect &&
+	test_cmp expect actual &&
+	jq -e --slurpfile r ../out "(.speedup - \$r[0].bench.speedup | fabs) < 0.001
+		and .ci[0] > 1 and .ci[0] < .speedup and .speedup < .ci[1]
+		and .p < 0.01" ../line
+	)
+'
+
 test_expect_success '--recompute reaches the same verdict and interval' '
 	pb --recompute note >re 2>err &&
 	test_cmp note re &&
