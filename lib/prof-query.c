@@ -62,6 +62,7 @@ prof_finish(struct prof *p)
 	if (p->finished)
 		return;
 	p->finished = 1;
+	prof_flush(p);
 	/* children are made after their parents */
 	for (i = p->nnode - 1; i > 0; i--)
 		p->node[p->node[i].parent].w += p->node[i].w;
@@ -70,7 +71,8 @@ prof_finish(struct prof *p)
 		struct prof_fn *f = &p->fn[n->fn];
 
 		if (n->flags & PROF_FIRST_EDGE)
-			p->edge[n->edge].count += n->w;
+			p->edge[prof_edge_get(p, p->node[n->parent].fn, n->fn) -
+				p->edge].count += n->w;
 		if (n->parent && n->w)
 			f->nonroot = 1;
 		if (!(n->flags & PROF_FIRST_FN))

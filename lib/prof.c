@@ -1,6 +1,7 @@
 /*
- * lib/prof: folded stacks into a prefix tree of functions, read fast
- * (prof-query.c holds what is computed from it afterwards).
+ * lib/prof: folded stacks read fast, frames interned and lines queued
+ * for the prefix tree of functions (prof-tree.c holds the tree,
+ * prof-query.c what is computed from it afterwards).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -8,47 +9,82 @@
 #include <unistd.h>
 
 #include "prof.h"
+#include "prof-int.h"
 #include "xalloc.h"
 
 #define ARENA_CHUNK (64 * 1024)
 #define READ_BLOCK (1024 * 1024)
 
-/* A hash for frame names, eight bytes at a time. */
-static uint64_t
-hash_bytes(const char *s, size_t n)
+#if defined(__GNUC__)
+#define CTZ64(x) __builtin_ctzll(x)
+#else
+static int
+CTZ64(uint64_t x)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
-	uint64_t v;
+	int n = 0;
 
-	while (n >= 8) {
-		memcpy(&v, s, 8);
-		h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
-		h ^= h >> 31;
-		s += 8;
-		n -= 8;
+	while (!(x & 1)) {
+		x >>= 1;
+		n++;
 	}
-	if (n) {
-		v = 0;
-		memcpy(&v, s, n);
-		h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+	return n;
+}
+#endif
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define LE64(x) __builtin_bswap64(x)
+#else
+#define LE64(x) (x)
+#endif
+
+#define ONES 0x0101010101010101ULL
+#define SEMIS (ONES * ';')
+#define HIGHS 0x8080808080808080ULL
+
+/*
+ * The end of the frame starting at s[a] (the offset of the next ';', or
+ * len) and its hash in *hash, in one pass, eight bytes at a time: each
+ * word is searched for ';' (the lowest byte in which word ^ ";;;;;;;;"
+ * is zero) and mixed into the hash up to it.
+ */
+static size_t
+frame_scan(const char *s, size_t a, size_t len, uint32_t *hash)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL, v, x, t;
+	size_t i = a, n, k;
+
+	for (;;) {
+		if (len - i >= 8) {
+			n = 8;
+			memcpy(&v, s + i, 8);
+		} else {
+			n = len - i;
+			v = 0;
+			memcpy(&v, s + i, n);
+		}
+		v = LE64(v);
+		x = v ^ SEMIS;
+		t = (x - ONES) & ~x & HIGHS;
+		if (t && (k = (size_t)CTZ64(t) / 8) < n) {
+			v &= k ? ~0ULL >> (64 - 8 * k) : 0;
+			n = k;
+		} else {
+			t = 0;
+		}
+		if (n) {
+			h = (h ^ v) * 0xbf58476d1ce4e5b9ULL;
+			h ^= h >> 31;
+		}
+		i += n;
+		if (t || i == len)
+			break;
 	}
+	h ^= (i - a) * 0xff51afd7ed558ccdULL;
 	h ^= h >> 29;
 	h *= 0x94d049bb133111ebULL;
 	h ^= h >> 32;
-	return h;
-}
-
-static uint32_t
-hash_pair(uint32_t a, uint32_t b)
-{
-	uint64_t h = (uint64_t)a << 32 | b;
-
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
-	return (uint32_t)h;
+	*hash = (uint32_t)h;
+	return i;
 }
 
 void
@@ -60,8 +96,7 @@ prof_init(struct prof *p)
 	/* node 0: the root above every stack */
 	XGROW(p->node, 1, p->nodecap);
 	memset(&p->node[0], 0, sizeof(p->node[0]));
-	p->node[0].parent = p->node[0].fn = p->node[0].edge = PROF_NONE;
-	p->node[0].child = p->node[0].sibling = 0;
+	p->node[0].parent = PROF_NONE;
 	p->nnode = 1;
 }
 
@@ -81,6 +116,9 @@ prof_release(struct prof *p)
 	free(p->etab.slot);
 	free(p->ntab.slot);
 	free(p->path);
+	free(p->text);
+	for (i = 0; i < PROF_QUEUE; i++)
+		free(p->queue[i].lvl);
 	hmap_free(&p->fnmap, NULL);
 	sbuf_release(&p->prev);
 	memset(p, 0, sizeof(*p));
@@ -106,40 +144,6 @@ arena_dup(struct prof *p, const char *s, size_t n)
 	return d;
 }
 
-/* First slot of t to look at for hash h, and the next one. */
-#define TAB_FIRST(t, h) ((size_t)(h) & (t)->mask)
-#define TAB_NEXT(t, i) (((i) + 1) & (t)->mask)
-#define TAB_ID(s) ((uint32_t)(s) - 1)
-#define TAB_HASH(s) ((uint32_t)((s) >> 32))
-
-/* Add id under hash h (not there yet), growing t to stay half empty. */
-static void
-tab_put(struct prof_tab *t, uint32_t h, uint32_t id)
-{
-	size_t i, j;
-
-	if ((t->n + 1) * 2 > t->mask + 1) {
-		size_t mask = t->mask ? t->mask * 2 + 1 : 1023;
-		uint64_t *s = xcalloc(mask + 1, sizeof(*s));
-
-		for (i = 0; t->mask && i <= t->mask; i++) {
-			if (!t->slot[i])
-				continue;
-			for (j = TAB_HASH(t->slot[i]) & mask; s[j];
-			     j = (j + 1) & mask)
-				;
-			s[j] = t->slot[i];
-		}
-		free(t->slot);
-		t->slot = s;
-		t->mask = mask;
-	}
-	for (i = TAB_FIRST(t, h); t->slot[i]; i = TAB_NEXT(t, i))
-		;
-	t->slot[i] = (uint64_t)h << 32 | ((uint64_t)id + 1);
-	t->n++;
-}
-
 static int
 is_annotation(const char *s, size_t n)
 {
@@ -157,6 +161,8 @@ fn_intern(struct prof *p, const char *s, size_t n)
 
 	if (!added)
 		return (uint32_t)((uintptr_t)*slot - 1);
+	if (p->nfn == PROF_MAX_FN)
+		abort();	/* a billion functions */
 	XGROW(p->fn, (size_t)p->nfn + 1, p->fncap);
 	f = &p->fn[p->nfn];
 	memset(f, 0, sizeof(*f));
@@ -166,10 +172,11 @@ fn_intern(struct prof *p, const char *s, size_t n)
 	return p->nfn++;
 }
 
+/* The function of the frame s[0..n), its hash h (frame_scan). */
 static uint32_t
-frame_intern(struct prof *p, const char *s, size_t n)
+frame_intern(struct prof *p, const char *s, size_t n, uint32_t h)
 {
-	uint32_t h = (uint32_t)hash_bytes(s, n), id;
+	uint32_t id;
 	struct prof_frame *fr;
 	struct prof_fn *f;
 	size_t i, fnlen = n;
@@ -189,7 +196,7 @@ frame_intern(struct prof *p, const char *s, size_t n)
 	fr->name = arena_dup(p, s, n);
 	fr->len = (uint32_t)n;
 	fr->fn = fn_intern(p, s, fnlen);
-	tab_put(&p->ftab, h, id);
+	prof_tab_put(&p->ftab, h, id);
 	f = &p->fn[fr->fn];
 	if (fnlen != n)
 		f->annotated = 1;
@@ -198,132 +205,8 @@ frame_intern(struct prof *p, const char *s, size_t n)
 	return fr->fn;
 }
 
-static uint32_t
-edge_get(struct prof *p, uint32_t from, uint32_t to)
-{
-	const struct prof_edge *e = prof_edge_get(p, from, to);
-	uint32_t id;
-
-	if (e)
-		return (uint32_t)(e - p->edge);
-	XGROW(p->edge, (size_t)p->nedge + 1, p->edgecap);
-	id = p->nedge++;
-	p->edge[id].from = from;
-	p->edge[id].to = to;
-	p->edge[id].inpath = 0;
-	p->edge[id].count = 0;
-	tab_put(&p->etab, hash_pair(from, to), id);
-	return id;
-}
-
-const struct prof_edge *
-prof_edge_get(const struct prof *p, uint32_t from, uint32_t to)
-{
-	uint32_t h = hash_pair(from, to);
-	size_t i;
-	uint64_t v;
-
-	for (i = TAB_FIRST(&p->etab, h); p->etab.slot && (v = p->etab.slot[i]);
-	     i = TAB_NEXT(&p->etab, i)) {
-		const struct prof_edge *e = &p->edge[TAB_ID(v)];
-
-		if (TAB_HASH(v) == h && e->from == from && e->to == to)
-			return e;
-	}
-	return NULL;
-}
-
-static uint32_t
-ntab_get(const struct prof *p, uint32_t parent, uint32_t fn)
-{
-	uint32_t h = hash_pair(parent, fn);
-	size_t i;
-	uint64_t v;
-
-	for (i = TAB_FIRST(&p->ntab, h); (v = p->ntab.slot[i]);
-	     i = TAB_NEXT(&p->ntab, i)) {
-		const struct prof_node *n = &p->node[TAB_ID(v)];
-
-		if (TAB_HASH(v) == h && n->parent == parent && n->fn == fn)
-			return TAB_ID(v);
-	}
-	return 0;
-}
-
-static void
-ntab_put(struct prof *p, uint32_t id)
-{
-	tab_put(&p->ntab, hash_pair(p->node[id].parent, p->node[id].fn), id);
-}
-
-/* Children a node keeps in its list before they go to the hash table. */
-#define NARROW 8
-
-/*
- * The child of parent for fn, made when new. A node's children are a
- * list, newest first, until there are more than NARROW of them; then
- * they are put in a hash table. In sorted input the siblings are near
- * in memory, which a hash table of all nodes is not. When fresh (parent
- * was made for this very line) parent has no children. The current path
- * gives a new node its flags.
- */
-static uint32_t
-node_get(struct prof *p, uint32_t parent, uint32_t fn, int fresh)
-{
-	struct prof_node *n, *par;
-	uint32_t id, c;
-	size_t nsib = 0;
-
-	if (fresh)
-		;
-	else if (p->node[parent].flags & PROF_WIDE) {
-		if ((id = ntab_get(p, parent, fn)))
-			return id;
-	} else {
-		for (c = p->node[parent].child; c; c = p->node[c].sibling) {
-			if (p->node[c].fn == fn)
-				return c;
-			nsib++;
-		}
-	}
-	if (p->nnode == PROF_NONE - 1)
-		abort();	/* 4 billion distinct frames on stacks */
-	XGROW(p->node, (size_t)p->nnode + 1, p->nodecap);
-	id = p->nnode++;
-	n = &p->node[id];
-	par = &p->node[parent];
-	n->parent = parent;
-	n->fn = fn;
-	n->w = 0;
-	n->child = 0;
-	n->sibling = par->child;
-	par->child = id;
-	n->flags = p->fn[fn].inpath ? 0 : PROF_FIRST_FN;
-	n->edge = PROF_NONE;
-	if (parent) {
-		n->edge = edge_get(p, par->fn, fn);
-		if (!p->edge[n->edge].inpath)
-			n->flags |= PROF_FIRST_EDGE;
-	}
-	if (par->flags & PROF_WIDE) {
-		ntab_put(p, id);
-	} else if (nsib + 1 > NARROW) {
-		par->flags |= PROF_WIDE;
-		for (c = par->child; c; c = p->node[c].sibling)
-			ntab_put(p, c);
-	}
-	return id;
-}
-
-static void
-path_pop(struct prof *p)
-{
-	struct prof_path *e = &p->path[--p->depth];
-
-	p->fn[e->fn].inpath--;
-	if (e->edge != PROF_NONE)
-		p->edge[e->edge].inpath--;
-}
+/* Lines between the prefetch of a queued line's nodes and its put. */
+#define PREFETCH_LEAD 4
 
 /* Length of the common prefix of a and b, a word at a time. */
 static size_t
@@ -368,9 +251,9 @@ prof_add_line(struct prof *p, const char *s, size_t n, const char **why)
 {
 	const char *sp, *semi;
 	size_t len, L, start, a, b, i;
-	uint32_t fresh = p->nnode;	/* nodes from here on are this line's */
-	uint64_t count;
-	struct prof_path *top;
+	uint64_t count, h;
+	struct prof_pending *q;
+	struct prof_lvl *top;
 
 	if (n && s[n - 1] == '\r')
 		n--;
@@ -395,54 +278,60 @@ prof_add_line(struct prof *p, const char *s, size_t n, const char **why)
 
 	/* keep the frames shared with the previous line */
 	L = common_prefix(s, p->prev.buf, len < p->prev.len ? len : p->prev.len);
-	while (p->depth && p->path[p->depth - 1].first_end >= L)
-		path_pop(p);
+	while (p->tdepth && p->text[p->tdepth - 1].first_end >= L)
+		p->tdepth--;
 	start = 0;
-	if (p->depth) {
+	if (p->tdepth) {
 		semi = memrchr(s, ';', L);
 		start = (size_t)(semi - s) + 1;
 	}
 	if (s[len - 1] == ';')
 		goto empty;
-	for (a = start; a < len; a = b + 1) {
-		const char *e = memchr(s + a, ';', len - a);
-		uint32_t fn, parent, node;
 
-		b = e ? (size_t)(e - s) : len;
+	/* queue the others; fetch the table slots their nodes are near */
+	q = &p->queue[(p->qhead + p->qn) & (PROF_QUEUE - 1)];
+	q->count = count;
+	q->keep = p->tdepth;
+	q->n = 0;
+	h = p->tdepth ? p->text[p->tdepth - 1].hash : ROOT_HASH;
+	for (a = start; a < len; a = b + 1) {
+		uint32_t fn, fh;
+
+		b = frame_scan(s, a, len, &fh);
 		if (a == b)
 			goto empty;
-		fn = frame_intern(p, s + a, b - a);
-		if (p->depth && p->path[p->depth - 1].fn == fn)
+		fn = frame_intern(p, s + a, b - a, fh);
+		if (p->tdepth && p->text[p->tdepth - 1].fn == fn)
 			continue;
-		parent = p->depth ? p->path[p->depth - 1].node : 0;
-		node = node_get(p, parent, fn, parent >= fresh);
-		XGROW(p->path, p->depth + 1, p->pathcap);
-		top = &p->path[p->depth++];
+		XGROW(p->text, p->tdepth + 1, p->textcap);
+		top = &p->text[p->tdepth++];
 		top->fn = fn;
-		top->node = node;
-		top->edge = p->node[node].edge;
 		top->first_end = b;
-		p->fn[fn].inpath++;
-		if (top->edge != PROF_NONE)
-			p->edge[top->edge].inpath++;
+		top->hash = h = path_step(h, fn);
+		XGROW(q->lvl, q->n + 1, q->cap);
+		q->lvl[q->n++] = *top;
+		if (p->ntab.slot)
+			PREFETCH(&p->ntab.slot[TAB_FIRST(&p->ntab,
+							 PATH_HASH(h))]);
 	}
-	top = &p->path[p->depth - 1];
-	p->node[top->node].w += count;
-	p->fn[top->fn].self += count;
+	p->fn[p->text[p->tdepth - 1].fn].self += count;
 	p->all += count;
 	p->nlines++;
 	sbuf_reset(&p->prev);
 	sbuf_add(&p->prev, s, len);
+
+	if (++p->qn > PREFETCH_LEAD)
+		prof_queue_prefetch(p, &p->queue[(p->qhead + p->qn - 1 -
+					       PREFETCH_LEAD) &
+					      (PROF_QUEUE - 1)]);
+	if (p->qn == PROF_QUEUE)
+		prof_queue_put(p);
 	return 1;
 
 empty:
-	/*
-	 * The nodes made for this line's frames so far keep a weight of 0,
-	 * which no result shows; start the next line from the root.
-	 */
+	/* nothing was queued; start the next line from the root */
 	*why = "empty frame";
-	while (p->depth)
-		path_pop(p);
+	p->tdepth = 0;
 	sbuf_reset(&p->prev);
 	return -1;
 }
@@ -498,5 +387,6 @@ prof_read_fd(struct prof *p, int fd,
 		}
 	}
 	free(buf);
+	prof_flush(p);
 	return 0;
 }

@@ -21,7 +21,10 @@
  * by the stacks containing them (once per stack).
  *
  * Lines that share a prefix of frames with the line before (as sorted
- * collapser output does) only cost the frames after that prefix.
+ * collapser output does) only cost the frames after that prefix. Lines
+ * are put in the tree a few lines after they are read, so that the
+ * memory of their nodes can be fetched meanwhile; prof_flush puts the
+ * rest in.
  *
  * Nothing here prints or exits; allocation failure is fatal (xalloc.h).
  * Ids are uint32_t indices into the arrays below; node 0 is the root.
@@ -55,23 +58,46 @@ struct prof_edge {
 
 #define PROF_FIRST_FN 1u	/* first occurrence of fn on its path */
 #define PROF_FIRST_EDGE 2u	/* first occurrence of the edge into it */
-#define PROF_WIDE 4u		/* children are in the hash table */
 
+/*
+ * Nodes are made after their parents: node[i].parent < i. The edge into
+ * a node is the one from its parent's function to its own (prof_edge_get).
+ */
 struct prof_node {
-	uint32_t parent, fn, edge, flags;
-	uint32_t child, sibling;	/* newest child, next older (0: none) */
+	uint32_t parent;
+	unsigned fn : 30;	/* function ids stay below PROF_MAX_FN */
+	unsigned flags : 2;
 	uint64_t w;		/* stacks ending here; after finish: through */
 };
+
+#define PROF_MAX_FN (1u << 30)
 
 struct prof_link {
 	uint32_t fn;
 	uint64_t count;
 };
 
+/* A function on the stack of a line read. */
+struct prof_lvl {
+	uint32_t fn;
+	size_t first_end;	/* offset of the end of the run's first frame */
+	uint64_t hash;		/* of the functions from the root to here */
+};
+
+/* A function on the stack of the last line put in the tree. */
 struct prof_path {
 	uint32_t fn, node, edge;
-	size_t first_end;	/* offset of the end of the run's first frame */
 };
+
+/* A line read, not yet put in the tree: the functions after its first keep. */
+struct prof_pending {
+	uint64_t count;
+	size_t keep;
+	struct prof_lvl *lvl;
+	size_t n, cap;
+};
+
+#define PROF_QUEUE 16	/* lines read ahead of the tree (a power of 2) */
 
 /* Open addressing: slots hold hash << 32 | (id + 1), 0 when empty. */
 struct prof_tab {
@@ -92,13 +118,17 @@ struct prof {
 	struct prof_node *node;
 	uint32_t nnode, nodecap;
 
-	/* frames by name, edges by ends, children of wide nodes */
+	/* frames by name, edges by ends, nodes by path (prof-tree.c) */
 	struct prof_tab ftab, etab, ntab;
 	struct hmap fnmap;	/* function name -> id + 1 */
 
-	struct prof_path *path;	/* the previous line's stack */
+	struct prof_lvl *text;	/* the stack of the line read last */
+	size_t tdepth, textcap;
+	struct sbuf prev;	/* its stack text */
+	struct prof_pending queue[PROF_QUEUE];
+	size_t qhead, qn;
+	struct prof_path *path;	/* the stack of the line put in last */
 	size_t depth, pathcap;
-	struct sbuf prev;	/* the previous line's stack text */
 
 	char *arena;		/* frame and function names */
 	size_t arena_left;
@@ -132,6 +162,13 @@ int prof_add_line(struct prof *p, const char *line, size_t len,
 int prof_read_fd(struct prof *p, int fd,
 		 void (*bad)(void *arg, unsigned long lineno, const char *why),
 		 void *arg);
+
+/*
+ * Put the lines read but still queued in the tree (prof_read_fd does at
+ * the end of its input, prof_finish before all else). Only the node
+ * count shows the difference.
+ */
+void prof_flush(struct prof *p);
 
 /*
  * Compute the totals, edge weights and heaviest chains. Call once, after

@@ -4,10 +4,13 @@
  * the reader reuses the frames shared with the line before), and on the
  * prefix-reuse corner cases by hand.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "prof.h"
+#include "prof-int.h"
 #include "sbuf.h"
 #include "tap.h"
 #include "xalloc.h"
@@ -246,6 +249,149 @@ random_profiles(void)
 	is_int(bad, 0, "300 random profiles agree with the naive model");
 }
 
+/*
+ * A profile big enough for the node table to grow many times and for
+ * the queue of lines read ahead to wrap around: one node per distinct
+ * collapsed prefix, and the same results in any line order, whether
+ * added line by line or read from a file.
+ */
+static void
+big_profile(void)
+{
+	enum { N = 3000 };
+	char **lines = xcalloc(N, sizeof(*lines));
+	struct hmap prefixes = HMAP_INIT;
+	struct sbuf want = SBUF_INIT, got = SBUF_INIT;
+	size_t i, j, d, nprefix = 0;
+	int order, differ = 0, nodes_ok = 1, added;
+
+	for (i = 0; i < N; i++) {
+		struct sbuf l = SBUF_INIT, key = SBUF_INIT;
+		unsigned long f, prev = 99;
+
+		d = 1 + rnd(16);
+		for (j = 0; j < d; j++, prev = f) {
+			f = rnd(j < 3 ? 4 : 40);
+			if (j)
+				sbuf_addc(&l, ';');
+			sbuf_addf(&l, "fn%lu", f);
+			if (f == prev)
+				continue;
+			sbuf_addf(&key, "%lu;", f);
+			hmap_put(&prefixes, key.buf, key.len, &added);
+			nprefix += added;
+		}
+		sbuf_addf(&l, " %lu", 1 + rnd(100));
+		lines[i] = sbuf_detach(&l, NULL);
+		sbuf_release(&key);
+	}
+	for (order = 0; order < 4; order++) {
+		struct prof p;
+
+		if (order == 1)
+			qsort(lines, N, sizeof(*lines), linecmp);
+		if (order == 2)
+			for (i = 0; i < N / 2; i++) {
+				char *t = lines[i];
+
+				lines[i] = lines[N - 1 - i];
+				lines[N - 1 - i] = t;
+			}
+		if (order == 3)
+			for (i = 0; i + 1 < N; i++) {
+				char *t;
+
+				j = i + rnd(N - i);
+				t = lines[i];
+				lines[i] = lines[j];
+				lines[j] = t;
+			}
+		prof_init(&p);
+		if (order < 3) {
+			for (i = 0; i < N; i++)
+				add(&p, lines[i]);
+		} else {
+			FILE *f = tmpfile();
+
+			if (!f) {
+				perror("tmpfile");
+				exit(1);
+			}
+			for (i = 0; i < N; i++)
+				fprintf(f, "%s\n", lines[i]);
+			if (fflush(f) || fseek(f, 0, SEEK_SET) ||
+			    prof_read_fd(&p, fileno(f), NULL, NULL) < 0) {
+				perror("tmpfile");
+				exit(1);
+			}
+			fclose(f);
+		}
+		prof_finish(&p);
+		if (p.nnode - 1 != nprefix) {
+			printf("# order %d: %u nodes, %zu prefixes\n", order,
+			       p.nnode - 1, nprefix);
+			nodes_ok = 0;
+		}
+		sbuf_reset(&got);
+		dump(&p, &got);
+		prof_release(&p);
+		if (!order)
+			sbuf_add(&want, got.buf, got.len);
+		else if (strcmp(want.buf, got.buf))
+			differ++;
+	}
+	ok(nodes_ok, "a node per distinct prefix of %zu", nprefix);
+	is_int(differ, 0, "big profile: the same in any order");
+	for (i = 0; i < N; i++)
+		free(lines[i]);
+	free(lines);
+	hmap_free(&prefixes, NULL);
+	sbuf_release(&want);
+	sbuf_release(&got);
+}
+
+static int
+tab_has(const struct prof_tab *t, uint32_t h, uint32_t id)
+{
+	size_t i;
+
+	for (i = TAB_FIRST(t, h); t->slot[i]; i = TAB_NEXT(t, i))
+		if (t->slot[i] == ((uint64_t)h << 32 | ((uint64_t)id + 1)))
+			return 1;
+	return 0;
+}
+
+/* The tables grow, keeping their values, also runs wrapping around. */
+static void
+tab_growth(void)
+{
+	struct prof_tab t = { NULL, 0, 0 };
+	uint32_t id, h[20000];
+	int lost = 0;
+
+	for (id = 0; id < 20000; id++) {
+		h[id] = (uint32_t)rnd(1UL << 32);
+		prof_tab_put(&t, h[id], id);
+	}
+	for (id = 0; id < 20000; id++)
+		lost += !tab_has(&t, h[id], id);
+	is_int(lost, 0, "20000 random hashes found after growing");
+	free(t.slot);
+
+	/* home 1023 in 1024 slots (a run wrapping to 0), 2047 after */
+	memset(&t, 0, sizeof(t));
+	for (id = 0; id < 600; id++) {
+		h[id] = id < 300 ? 2047 : (uint32_t)rnd(1UL << 32);
+		prof_tab_put(&t, h[id], id);
+	}
+	lost = 0;
+	for (id = 0; id < 600; id++)
+		lost += !tab_has(&t, h[id], id);
+	is_int(lost, 0, "a run wrapping around the end survives growing");
+	is_int(t.n, 600, "600 values");
+	free(t.slot);
+}
+
 static void
 check(const char *const *in, const char *want, const char *what)
 {
@@ -326,5 +472,7 @@ main(void)
 	prof_release(&p);
 
 	random_profiles();
+	big_profile();
+	tab_growth();
 	return done_testing();
 }
