@@ -72,6 +72,8 @@ PROVE_FLAGS ?= -j2
 
 .PHONY: all check unit man install uninstall clean deps fuzz
 .SUFFIXES:
+# keep objects: they are what makes rebuilds incremental
+.SECONDARY:
 
 all: $(PROGS) $(MANS)
 
