@@ -1,9 +1,8 @@
 # Helpers for the pesq-llm tests: the fake provider and sample records.
 # Source after test-lib.sh.
 
-# Never go through a proxy to the fake server; retry without waiting.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy \
-	no_proxy NO_PROXY ANTHROPIC_BASE_URL PESQ_LLM_BACKOFF_MS
+# Retry without waiting (test-lib.sh already keeps proxies out).
+unset ANTHROPIC_BASE_URL PESQ_LLM_BACKOFF_MS
 PESQ_LLM_BACKOFF_MS=1
 export PESQ_LLM_BACKOFF_MS
 

@@ -7,40 +7,7 @@ and show read it back, the second run gets the first accepted attempt as
 an example, and gc keeps the report.'
 . ./test-lib.sh
 
-for p in pesq-fold pesq-hot pesq-deps pesq-prompt pesq-llm pesq-apply \
-    pesq-bench fake-llm
-do
-	if ! command -v $p >/dev/null 2>&1; then
-		skip_all="'$p' is not built yet"
-		test_done
-	fi
-done
-test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
-command -v clang >/dev/null || { skip_all='clang is missing'; test_done; }
-
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy \
-	no_proxy NO_PROXY
-PESQ_LLM_BACKOFF_MS=1
-export PESQ_LLM_BACKOFF_MS
-
-start_fake() {
-	rm -f fake.port fake.pid fake.log &&
-	fake-llm --daemon --idle 120 --port-file fake.port --pid-file fake.pid \
-		--script "$1" --log fake.log &&
-	OPENAI_BASE_URL=http://127.0.0.1:$(cat fake.port) &&
-	OPENAI_API_KEY=sk-test &&
-	export OPENAI_BASE_URL OPENAI_API_KEY
-}
-
-stop_fake() {
-	kill "$(cat fake.pid)" 2>/dev/null
-	:
-}
-
-reply() {
-	jq -nc --arg m "$1" --rawfile code "$2" \
-		'{match: $m, reply: ("```c\n" + $code + "```\nSummary: from the test\n")}'
-}
+. "$TEST_DIRECTORY"/lib-e2e.sh
 
 test_expect_success 'setup: the sample and the replies' '
 	mkdir r &&

@@ -1,0 +1,41 @@
+# Helpers for the end-to-end tests of git pesq with the real filters and
+# the fake provider. Source after test-lib.sh. Skips the whole script
+# when a filter, jq or clang (which the sample builds with) is missing.
+
+for p in pesq-fold pesq-hot pesq-deps pesq-prompt pesq-llm pesq-apply \
+    pesq-bench fake-llm
+do
+	if ! command -v $p >/dev/null 2>&1; then
+		skip_all="'$p' is not built yet"
+		test_done
+	fi
+done
+test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
+command -v clang >/dev/null || { skip_all='clang is missing'; test_done; }
+
+# Retry without waiting.
+PESQ_LLM_BACKOFF_MS=1
+export PESQ_LLM_BACKOFF_MS
+
+# start_fake SCRIPT: fake-llm on a free port, answering from SCRIPT, and
+# OPENAI_BASE_URL and OPENAI_API_KEY pointing pesq-llm at it.
+start_fake() {
+	rm -f fake.port fake.pid fake.log &&
+	fake-llm --daemon --idle 120 --port-file fake.port --pid-file fake.pid \
+		--script "$1" --log fake.log &&
+	OPENAI_BASE_URL=http://127.0.0.1:$(cat fake.port) &&
+	OPENAI_API_KEY=sk-test &&
+	export OPENAI_BASE_URL OPENAI_API_KEY
+}
+
+stop_fake() {
+	kill "$(cat fake.pid)" 2>/dev/null
+	:
+}
+
+# reply FN-MATCH FILE [EXTRA]: a script entry answering requests whose body
+# holds FN-MATCH with the code in FILE (EXTRA: more members, as JSON).
+reply() {
+	jq -nc --arg m "$1" --rawfile code "$2" --argjson extra "${3:-{\}}" \
+		'{match: $m, reply: ("```c\n" + $code + "```\nSummary: from the test\n")} + $extra'
+}
