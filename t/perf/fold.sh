@@ -43,38 +43,12 @@ then
 fi
 size=$(wc -c <"$input")
 
-# best CMD...: the best of 5 runs of CMD: "wall cpu" seconds. cpu is
-# perf's task-clock when perf works, else user + sys from time(1) (10 ms
-# resolution). On a loaded machine wall time includes waiting for a core,
-# so both are shown.
-if perf stat -x, -e task-clock true >/dev/null 2>&1
-then
-	cputime() {
-		perf stat -x, -e task-clock "$@" 2>&1 >/dev/null |
-			awk -F, '/task-clock/ { print $1 / 1000 }'
-	}
-else
-	cputime() {
-		/usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null |
-			tail -n 1 | awk '{ print $1 + $2 }'
-	}
-fi
-best() {
-	for i in 1 2 3 4 5
-	do
-		t0=$(date +%s.%N)
-		"$@" >/dev/null
-		t1=$(date +%s.%N)
-		echo "$t0 $t1 $(cputime "$@")"
-	done | awk '{ w = $2 - $1; c = $3 }
-		NR == 1 || w < bw { bw = w } NR == 1 || c < bc { bc = c }
-		END { print bw, bc }'
-}
+. t/perf/lib-time.sh
 
 cat "$input" >/dev/null
-set -- $(best "$bin" -q "$input")
+set -- $(best 5 "$bin" -q "$input")
 tf=$1 cf=$2
-set -- $(best wc -l "$input")
+set -- $(best 5 wc -l "$input")
 tw=$1 cw=$2
 rss=$(/usr/bin/time -f %M "$bin" -q "$input" 2>&1 >/dev/null | tail -n 1)
 stacks=$("$bin" -q "$input" | wc -l)

@@ -39,32 +39,7 @@ if ! [ -s "$out/hot-sorted.folded" ] ||
 	rm -f "$out/hot.raw"
 	echo "$n" >"$out/hot.n"
 fi
-# best CMD...: the best of 3 runs of CMD: "wall cpu" seconds. cpu is
-# perf's task-clock when perf works, else user + sys from time(1). On a
-# loaded machine wall time includes waiting for a core, so both are shown.
-if perf stat -x, -e task-clock true >/dev/null 2>&1
-then
-	cputime() {
-		perf stat -x, -e task-clock "$@" 2>&1 >/dev/null |
-			awk -F, '/task-clock/ { print $1 / 1000 }'
-	}
-else
-	cputime() {
-		/usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null |
-			tail -n 1 | awk '{ print $1 + $2 }'
-	}
-fi
-best() {
-	for i in 1 2 3
-	do
-		t0=$(date +%s.%N)
-		"$@" >/dev/null
-		t1=$(date +%s.%N)
-		echo "$t0 $t1 $(cputime "$@")"
-	done | awk '{ w = $2 - $1; c = $3 }
-		NR == 1 || w < bw { bw = w } NR == 1 || c < bc { bc = c }
-		END { print bw, bc }'
-}
+. t/perf/lib-time.sh
 
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for f in sorted shuffled
@@ -75,7 +50,7 @@ do
 	lines=$(wc -l <"$in")
 	"$bin/pesq-hot" -v -c -n 10 "$in" 2>"$out/hot-$f.err" >"$out/hot-$f.jsonl"
 	nodes=$(sed -n 's/.* \([0-9]*\) nodes.*/\1/p' "$out/hot-$f.err" | head -n 1)
-	set -- $(best "$bin/pesq-hot" -c -n 10 "$in")
+	set -- $(best 3 "$bin/pesq-hot" -c -n 10 "$in")
 	secs=$1 cpu=$2
 	rss=$(/usr/bin/time -f %M "$bin/pesq-hot" -c -n 10 "$in" 2>&1 >/dev/null |
 		tail -n 1)
