@@ -54,7 +54,7 @@ LIBS_TEST = $(GIT2_LIBS)
 
 CMDS := $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
 PROGS := $(addprefix $(O)/,$(CMDS))
-LIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*.c))
+LIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*/*.c))
 UNITS := $(patsubst %.c,$(O)/%,$(wildcard t/unit/*.c))
 HELPERS := $(patsubst %.c,$(O)/%,$(wildcard t/helper/*.c))
 SCRIPTS := $(wildcard scripts/*)
@@ -77,7 +77,8 @@ PROVE_FLAGS ?= -j2
 
 all: $(PROGS) $(MANS)
 
-$(O)/%.o: %.c | $(O)/.dirs
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/libpesq.a: $(LIB_OBJS)
@@ -92,10 +93,6 @@ $(O)/t/unit/%: $(O)/t/unit/%.o $(O)/libpesq.a
 
 $(O)/t/helper/%: $(O)/t/helper/%.o $(O)/libpesq.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libpesq.a $(LIBS_TEST) -lm
-
-$(O)/.dirs:
-	mkdir -p $(O)/lib $(O)/cmd $(O)/t/unit $(O)/t/helper
-	touch $@
 
 man: $(MANS)
 bin/man/%: man/%.scd
@@ -144,16 +141,17 @@ deps:
 
 # libFuzzer on the JSON-lines reader: make fuzz FUZZ_SECONDS=600
 FUZZ_SECONDS ?= 60
-fuzz: | $(O)/.dirs
+fuzz:
+	@mkdir -p $(O)
 	clang -std=c11 -D_GNU_SOURCE -Ilib -g -O1 \
 		-fsanitize=fuzzer,address,undefined -o $(O)/fuzz-jsonl \
-		t/perf/fuzz-jsonl.c lib/jsonl.c lib/notjson.c lib/sbuf.c \
-		lib/xalloc.c -lm
+		t/perf/fuzz-jsonl.c lib/base/jsonl.c lib/base/notjson.c \
+		lib/base/sbuf.c lib/base/xalloc.c -lm
 	mkdir -p $(O)/fuzz-corpus
 	$(O)/fuzz-jsonl -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-print_final_stats=1 $(O)/fuzz-corpus
 
--include $(wildcard $(O)/*/*.d $(O)/t/*/*.d)
+-include $(wildcard $(O)/*/*.d $(O)/*/*/*.d)
 
 # The README's main-job command: pesq on the bundled sample, end to end.
 demo: all $(MANS)

@@ -11,13 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attempt.h"
-#include "buildlog.h"
-#include "jsonl.h"
-#include "notes.h"
-#include "proc.h"
-#include "repo.h"
-#include "worktree.h"
+#include "attempt/attempt.h"
+#include "attempt/buildlog.h"
+#include "base/jsonl.h"
+#include "ledger/notes.h"
+#include "run/proc.h"
+#include "ledger/repo.h"
+#include "ledger/worktree.h"
 
 #define LOG_MAX 4096
 

@@ -11,14 +11,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "trial.h"
-#include "bench.h"
-#include "jsonl.h"
-#include "repo.h"
-#include "sandbox.h"
-#include "slot.h"
-#include "verdict.h"
-#include "xalloc.h"
+#include "measure/benchrepo.h"
+#include "measure/bench.h"
+#include "base/jsonl.h"
+#include "ledger/repo.h"
+#include "run/sandbox.h"
+#include "attempt/slot.h"
+#include "measure/verdict.h"
+#include "base/xalloc.h"
 
 static const char usage_text[] =
 	"usage: pesq-bench [-C DIR] [--bench CMD] [--test CMD] [options] [FILE...]\n"
@@ -71,7 +71,7 @@ hook(const char *step)
 }
 
 static void
-progress(void *arg, const struct ab_stats *st)
+progress(void *arg, const struct timing_stats *st)
 {
 	fprintf(stderr, "%s: round %zu: %.4fx (CI %.4f-%.4f, p %.2g)\n",
 		(const char *)arg, st->rounds, st->speedup, st->lo, st->hi,
@@ -85,8 +85,8 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	struct bench_result r = BENCH_RESULT_INIT;
 	struct bench_opt o = bo;
 	struct sbuf id = SBUF_INIT, line = SBUF_INIT;
-	struct trial_place pl = TRIAL_PLACE_INIT;
-	struct trial_opt ao = { build_cmd.buf, slot.buf, bo.timeout,
+	struct benchrepo_place pl = TRIAL_PLACE_INIT;
+	struct benchrepo_opt ao = { build_cmd.buf, slot.buf, bo.timeout,
 				!no_advance, hook };
 	struct sbuf e = SBUF_INIT;
 
@@ -103,12 +103,12 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 		sbuf_adds(&r.reason, "the candidate did not build");
 	} else if (base_dir) {
 		bench_judge(&o, base_dir, cand_dir, &r);
-	} else if (trial_place(repo, rec, &ao, &pl, &r) == 0) {
+	} else if (benchrepo_place(repo, rec, &ao, &pl, &r) == 0) {
 		bench_judge(&o, pl.base_dir, pl.cand_dir, &r);
 	}
-	trial_place_release(&pl);
+	benchrepo_place_release(&pl);
 	if (!base_dir && pl.have_commit &&
-	    trial_ledger(repo, rec, &pl, id.buf, &o.param, &ao, &r, &e) < 0)
+	    benchrepo_ledger(repo, rec, &pl, id.buf, &o.param, &ao, &r, &e) < 0)
 		errx(3, "%s", e.buf);
 	verdict_record(rec, &r, out);
 	if (!quiet) {
@@ -243,7 +243,7 @@ calibrate_base(void)
 	o.arg = (void *)"calibrate";
 	o.progress = verbose ? progress : NULL;
 	if (!dir) {
-		k = trial_best_base(repo, build_cmd.buf, bo.timeout, &wt, hex,
+		k = benchrepo_best_base(repo, build_cmd.buf, bo.timeout, &wt, hex,
 				    &e);
 		if (k != 0)
 			errx(k < 0 ? 3 : 1, "%s", e.buf);
@@ -251,7 +251,7 @@ calibrate_base(void)
 	}
 	bench_calibrate(&o, dir, &r, &nz);
 	if (r.verdict != BENCH_ERROR && !base_dir) {
-		if (trial_store_noise(repo, nz, &e) < 0)
+		if (benchrepo_store_noise(repo, nz, &e) < 0)
 			errx(3, "%s", e.buf);
 		stored = 1;
 	}

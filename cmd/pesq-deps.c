@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cflags.h"
-#include "cparse.h"
-#include "gitsrc.h"
-#include "jsonl.h"
-#include "xalloc.h"
+#include "clang/cflags.h"
+#include "clang/cparse.h"
+#include "source/gitsrc.h"
+#include "base/jsonl.h"
+#include "base/xalloc.h"
 
 static const char usage_str[] =
 "usage: pesq-deps [-C DIR] [--rev REV] [-p BUILD_DIR] [options] [FILE...]\n"

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fold.h"
-#include "xalloc.h"
+#include "fold/fold.h"
+#include "base/xalloc.h"
 
 static const char usage_str[] =
 	"usage: pesq-fold [options] [file ...]\n"

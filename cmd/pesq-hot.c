@@ -14,10 +14,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "hot.h"
-#include "prof.h"
-#include "sbuf.h"
-#include "xalloc.h"
+#include "profile/hot.h"
+#include "profile/prof.h"
+#include "base/sbuf.h"
+#include "base/xalloc.h"
 
 static const char usage_str[] =
 	"usage: pesq-hot [options] [file ...]\n"

@@ -8,12 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "http.h"
-#include "jsonl.h"
-#include "llm.h"
-#include "llmcache.h"
-#include "llmconf.h"
-#include "xalloc.h"
+#include "llm/http.h"
+#include "base/jsonl.h"
+#include "llm/llm.h"
+#include "llm/llmcache.h"
+#include "llm/llmconf.h"
+#include "base/xalloc.h"
 
 static const char usage_line[] =
 	"usage: pesq-llm [-qv] [-C dir] [-p provider] [-m model] [-n samples] "

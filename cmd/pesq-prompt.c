@@ -12,10 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jsonl.h"
-#include "proc.h"
-#include "prompt.h"
-#include "sbuf.h"
+#include "base/jsonl.h"
+#include "run/proc.h"
+#include "prompt/prompt.h"
+#include "base/sbuf.h"
 
 static const char usage_text[] =
 	"usage: pesq-prompt [-qv] [-e file] [-m tokens] [-t dir] [file...]\n"

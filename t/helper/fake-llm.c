@@ -45,8 +45,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jsonl.h"
-#include "xalloc.h"
+#include "base/jsonl.h"
+#include "base/xalloc.h"
 
 struct entry {
 	struct jsonl_rec rec;

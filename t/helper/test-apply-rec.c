@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jsonl.h"
-#include "repo.h"
+#include "base/jsonl.h"
+#include "ledger/repo.h"
 
 static void
 print_path(const char *path, const char *recfile)

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "notes.h"
-#include "repo.h"
-#include "worktree.h"
+#include "ledger/notes.h"
+#include "ledger/repo.h"
+#include "ledger/worktree.h"
 
 static git_repository *repo;
 

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cscan.h"
+#include "source/cscan.h"
 #include "tap.h"
 
 static void

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonl.h"
+#include "base/jsonl.h"
 #include "tap.h"
-#include "xalloc.h"
+#include "base/xalloc.h"
 
 static struct jsonl_rec rec;
 

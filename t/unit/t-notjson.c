@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "notjson.h"
+#include "base/notjson.h"
 #include "tap.h"
 
 static void

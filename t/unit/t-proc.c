@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "proc.h"
-#include "sha256.h"
+#include "run/proc.h"
+#include "base/sha256.h"
 #include "tap.h"
 
 /*

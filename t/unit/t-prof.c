@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hmap.h"
-#include "prof.h"
-#include "prof-int.h"
-#include "sbuf.h"
+#include "base/hmap.h"
+#include "profile/prof.h"
+#include "profile/prof-int.h"
+#include "base/sbuf.h"
 #include "tap.h"
-#include "xalloc.h"
+#include "base/xalloc.h"
 
 static const char *why;
 

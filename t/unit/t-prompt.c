@@ -1,7 +1,7 @@
 /* Unit tests for lib/prompt_tpl.c and the token estimate. */
 #include <string.h>
 
-#include "prompt.h"
+#include "prompt/prompt.h"
 #include "tap.h"
 
 static const struct prompt_var vars[] = {

@@ -1,8 +1,8 @@
 /* Unit tests for lib/reply.c (extraction) and lib/dotenv.c. */
 #include <string.h>
 
-#include "dotenv.h"
-#include "reply.h"
+#include "base/dotenv.h"
+#include "llm/reply.h"
 #include "tap.h"
 
 static const char *

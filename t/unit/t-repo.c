@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "repo.h"
+#include "ledger/repo.h"
 #include "tap.h"
 
 static const struct {

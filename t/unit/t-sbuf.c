@@ -4,9 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hmap.h"
-#include "sbuf.h"
-#include "sha256.h"
+#include "base/hmap.h"
+#include "base/sbuf.h"
+#include "base/sha256.h"
 #include "tap.h"
 
 static void

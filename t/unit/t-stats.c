@@ -1,7 +1,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "stats.h"
+#include "measure/stats.h"
 #include "tap.h"
 
 static int

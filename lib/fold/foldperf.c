@@ -1,0 +1,323 @@
+/*
+ * perf script samples to stacks: a sample header, its frame lines (leaf
+ * first) and the blank line that ends it. Part of the fold module.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fold/fold_int.h"
+#include "fold/foldsym.h"
+#include "base/xalloc.h"
+
+/* Make room for need more bytes in front of kbuf's content. */
+static void
+kbuf_grow(struct fold *f, size_t need)
+{
+	size_t used = f->kcap - f->kpos, cap = f->kcap * 2;
+	char *nb;
+
+	while (cap - used < need)
+		cap *= 2;
+	nb = xmalloc(cap);
+	memcpy(nb + cap - used, f->kbuf + f->kpos, used);
+	free(f->kbuf);
+	f->kbuf = nb;
+	f->kpos = cap - used;
+	f->kcap = cap;
+}
+
+static inline void
+push_frame(struct fold *f, const char *s, size_t n, const char *suf,
+	   size_t sn)
+{
+	if (n + sn + 1 > f->kpos)
+		kbuf_grow(f, n + sn + 1);
+	f->kpos -= sn;
+	memcpy(f->kbuf + f->kpos, suf, sn);
+	f->kpos -= n;
+	memcpy(f->kbuf + f->kpos, s, n);
+	f->kbuf[--f->kpos] = ';';
+	f->nframes++;
+}
+
+void
+foldperf_reset(struct fold *f)
+{
+	f->in_event = f->dropped = f->skip_rest = 0;
+	f->nframes = 0;
+	f->kpos = f->kcap;
+}
+
+void
+foldperf_flush(struct fold *f)
+{
+	const char *key;
+	size_t len;
+
+	if (f->in_event && !f->dropped) {
+		if (f->skip_rest) {
+			key = f->kbuf + f->kpos + 1;
+			len = f->kcap - f->kpos - 1;
+		} else {
+			size_t pn = f->pname.len;
+
+			if (pn > f->kpos)
+				kbuf_grow(f, pn);
+			f->kpos -= pn;
+			memcpy(f->kbuf + f->kpos, f->pname.buf, pn);
+			key = f->kbuf + f->kpos;
+			len = f->kcap - f->kpos;
+		}
+		stackmap_add(&f->map, key, len,
+			     f->o.flags & FOLD_SAMPLES ? 1 : f->period);
+		if (f->map.overflow && !f->warned[FOLD_W_OVERFLOW])
+			fold_warn_kind(f, FOLD_W_OVERFLOW,
+				       "a count passed 2^64-1 and was capped");
+	}
+	foldperf_reset(f);
+}
+
+static int
+matches_skip_after(const struct fold *f, const char *s, size_t n)
+{
+	const char *const *p;
+
+	for (p = f->o.skip_after; p && *p; p++)
+		if (strlen(*p) == n && !memcmp(*p, s, n))
+			return 1;
+	return 0;
+}
+
+/*
+ * One frame name (a part of an inline chain when idx > 0) from a frame
+ * line: turn it into its folded form and push it.
+ */
+static int
+push_part(struct fold *f, const char *s, size_t n, size_t idx,
+	  const struct foldsym_line *fl)
+{
+	const char *suf = "";
+	size_t sn = 0;
+	int hit;
+
+	if (n == 9 && !memcmp(s, "[unknown]", 9)) {
+		foldsym_unknown(&f->tmp, fl, f->o.flags & FOLD_ADDRS);
+		s = f->tmp.buf;
+		n = f->tmp.len;
+	}
+	if (foldsym_needs_tidy(s, n)) {
+		foldsym_tidy(&f->tidy, s, n);
+		s = f->tidy.buf;
+		n = f->tidy.len;
+	}
+	if (f->is_java && n && s[0] == 'L' && memchr(s, '/', n)) {
+		s++;
+		n--;
+	}
+	hit = f->o.skip_after && matches_skip_after(f, s, n);
+	if (idx > 0) {
+		if (!memmem(s, n, "_[i]", 4))
+			suf = "_[i]", sn = 4;
+	} else if ((f->o.flags & FOLD_KERNEL) &&
+		   foldsym_is_kernel(fl->mod, fl->modn)) {
+		suf = "_[k]", sn = 4;
+	} else if ((f->o.flags & FOLD_JIT) &&
+		   foldsym_is_jit(fl->mod, fl->modn) &&
+		   !memmem(s, n, "_[j]", 4)) {
+		suf = "_[j]", sn = 4;
+	}
+	push_frame(f, s, n, suf, sn);
+	return hit;
+}
+
+/* A parsed frame line of the current sample. */
+static void
+add_frame(struct fold *f, const struct foldsym_line *fl)
+{
+	const char *s = fl->fn, *arrow;
+	size_t n = fl->fnn, i, nparts, k;
+	const char *part[64];
+	size_t partn[64];
+	int hit;
+
+	n = foldsym_strip_offset(s, n);
+	if (n && s[0] == '(')
+		return;		/* a process name, not a frame */
+	if (!(f->o.flags & FOLD_NO_DEMANGLE) && foldsym_is_rust_hashed(s, n)) {
+		foldsym_rust(&f->rust, s, n);
+		s = f->rust.buf;
+		n = f->rust.len;
+	}
+	hit = f->o.skip_after && matches_skip_after(f, s, n);
+	arrow = n > 2 ? memmem(s, n, "->", 2) : NULL;
+	if (!arrow) {
+		hit |= push_part(f, s, n, 0, fl);
+	} else {
+		/* Inlined chain "outer->inner->...": emit innermost first. */
+		nparts = 0;
+		i = 0;
+		while (nparts < 63 && arrow) {
+			part[nparts] = s + i;
+			partn[nparts++] = arrow - (s + i);
+			i = arrow - s + 2;
+			arrow = memmem(s + i, n - i, "->", 2);
+		}
+		part[nparts] = s + i;
+		partn[nparts++] = n - i;
+		for (k = nparts; k-- > 0;)
+			if (push_part(f, part[k], partn[k], k, fl)) {
+				hit = 1;
+				break;
+			}
+	}
+	if (hit)
+		f->skip_rest = 1;
+}
+
+/*
+ * A frame line of the current sample, through the cache: a line seen
+ * before costs a hash, a compare and a copy.
+ */
+static void
+frame_line(struct fold *f, const struct foldsym_line *fl)
+{
+	const char *k = f->o.flags & FOLD_ADDRS ? fl->pc : fl->fn;
+	size_t kn = fl->mod + fl->modn - k, used, vn;
+	uint64_t h, seed = f->is_java ? 0x9e3779b97f4a7c15ULL : 0;
+	const struct foldcache_ent *e;
+	size_t nf = f->nframes;
+
+	e = foldcache_get(&f->cache, k, kn, seed, &h);
+	if (e) {
+		vn = e->vlen;
+		if (vn > f->kpos)
+			kbuf_grow(f, vn);
+		f->kpos -= vn;
+		memcpy(f->kbuf + f->kpos, foldcache_val(&f->cache, e), vn);
+		f->nframes += e->info >> 1;
+		f->skip_rest = e->info & 1;
+		return;
+	}
+	used = f->kcap - f->kpos;
+	add_frame(f, fl);
+	vn = f->kcap - f->kpos - used;
+	foldcache_put(&f->cache, k, kn, h, f->kbuf + f->kpos, vn,
+		      (uint32_t)(f->nframes - nf) << 1 | f->skip_rest);
+}
+
+size_t
+foldperf_event_base(const char *s, size_t n)
+{
+	const char *colon = memrchr(s, ':', n);
+	size_t i;
+
+	if (!colon || colon == s || colon + 1 == s + n)
+		return n;
+	for (i = colon + 1 - s; i < n; i++)
+		if (!strchr("ukhIGHpPSDWeb", s[i]))
+			return n;
+	return colon - s;
+}
+
+
+static int
+event_kept(struct fold *f, const struct foldsym_event *ev)
+{
+	size_t n;
+
+	if (!ev->evn)
+		return 1;
+	n = foldperf_event_base(ev->ev, ev->evn);
+	if (!f->event) {
+		f->event = xmemdupz(ev->ev, n);
+		f->event_len = n;
+		return 1;
+	}
+	if (n == f->event_len && !memcmp(ev->ev, f->event, n))
+		return 1;
+	if (!f->warned[FOLD_W_FILTER]) {
+		struct sbuf m = SBUF_INIT;
+
+		sbuf_addf(&m, "dropping samples of event '%.*s': only '%s' "
+			  "is kept (see --event-filter)", (int)ev->evn, ev->ev,
+			  f->event);
+		fold_warn_kind(f, FOLD_W_FILTER, m.buf);
+		sbuf_release(&m);
+	} else {
+		f->counts[FOLD_W_FILTER]++;
+	}
+	return 0;
+}
+
+static void
+start_event(struct fold *f, const struct foldsym_event *ev)
+{
+	size_t i;
+	struct foldsym_line fl;
+
+	foldperf_reset(f);
+	f->in_event = 1;
+	if (!event_kept(f, ev)) {
+		f->dropped = 1;
+		return;
+	}
+	f->period = ev->period;
+	sbuf_reset(&f->pname);
+	sbuf_grow(&f->pname, ev->commn + ev->pidn + ev->tidn + 2);
+	for (i = 0; i < ev->commn; i++)
+		f->pname.buf[i] = ev->comm[i] == ' ' ? '_' : ev->comm[i];
+	sbuf_setlen(&f->pname, ev->commn);
+	f->is_java = ev->commn == 4 && !memcmp(ev->comm, "java", 4);
+	if (f->o.flags & FOLD_PID) {
+		sbuf_addc(&f->pname, '-');
+		sbuf_add(&f->pname, ev->pid, ev->pidn);
+	}
+	if (f->o.flags & FOLD_TID) {
+		sbuf_addc(&f->pname, '/');
+		sbuf_add(&f->pname, ev->tid, ev->tidn);
+	}
+	/* Without a call graph, perf puts the one frame on this line. */
+	if (ev->restn && !foldsym_parse_frame(ev->rest, ev->restn, 1, &fl)) {
+		add_frame(f, &fl);
+		foldperf_flush(f);
+	}
+}
+
+void
+foldperf_line(struct fold *f, const char *p, size_t n)
+{
+	struct foldsym_line fl;
+	struct foldsym_event ev;
+
+	if (!n) {
+		foldperf_flush(f);
+		return;
+	}
+	if (p[0] == '#')
+		return;
+	if (f->in_event) {
+		if (is_space(p[0]) && (f->dropped || f->skip_rest))
+			return;
+		if (!foldsym_parse_frame(p, n, 0, &fl)) {
+			if (!f->dropped && !f->skip_rest)
+				frame_line(f, &fl);
+			return;
+		}
+		/* A header without the blank line before it. */
+		if (!is_space(p[0]) && !foldsym_parse_event(p, n, &ev)) {
+			foldperf_flush(f);
+			start_event(f, &ev);
+			return;
+		}
+		fold_warn_kind(f, FOLD_W_STACK, "unrecognized frame line "
+			       "skipped (further ones are not reported)");
+		return;
+	}
+	if (!foldsym_parse_event(p, n, &ev)) {
+		start_event(f, &ev);
+		return;
+	}
+	fold_warn_kind(f, FOLD_W_EVENT, "unrecognized line outside a "
+		       "sample skipped (further ones are not reported)");
+}
+

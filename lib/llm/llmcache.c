@@ -1,0 +1,152 @@
+#include <string.h>
+
+#include <git2.h>
+
+#include "llm/llmcache.h"
+#include "base/xalloc.h"
+
+struct llmcache {
+	git_repository *repo;
+};
+
+static int
+lg2err(struct sbuf *err, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	sbuf_addf(err, "%s: %s", what, e && e->message ? e->message :
+		  "unknown libgit2 error");
+	return -1;
+}
+
+int
+llmcache_open(struct llmcache **out, const char *dir, struct sbuf *err)
+{
+	git_repository *repo;
+	int r;
+
+	*out = NULL;
+	git_libgit2_init();
+	r = git_repository_open_ext(&repo, dir, dir ? 0 :
+	    GIT_REPOSITORY_OPEN_FROM_ENV, NULL);
+	if (r == GIT_ENOTFOUND)
+		return 1;
+	if (r < 0)
+		return lg2err(err, "cannot open repository");
+	*out = xcalloc(1, sizeof(**out));
+	(*out)->repo = repo;
+	return 0;
+}
+
+void
+llmcache_close(struct llmcache *c)
+{
+	if (c) {
+		git_repository_free(c->repo);
+		free(c);
+	}
+	git_libgit2_shutdown();
+}
+
+const char *
+llmcache_workdir(struct llmcache *c)
+{
+	return c ? git_repository_workdir(c->repo) : NULL;
+}
+
+int
+llmcache_config(struct llmcache *c, const char *name, struct sbuf *out)
+{
+	git_config *cfg = NULL, *snap = NULL;
+	git_buf buf = { 0 };
+	int r;
+
+	git_libgit2_init();
+	r = c ? git_repository_config_snapshot(&snap, c->repo) :
+	    git_config_open_default(&cfg);
+	if (!r && cfg)
+		r = git_config_snapshot(&snap, cfg);
+	if (!r) {
+		r = git_config_get_string_buf(&buf, snap, name);
+		if (!r)
+			sbuf_add(out, buf.ptr, buf.size);
+	}
+	git_buf_dispose(&buf);
+	git_config_free(snap);
+	git_config_free(cfg);
+	git_libgit2_shutdown();
+	if (r == GIT_ENOTFOUND)
+		return 0;
+	return r < 0 ? -1 : 1;
+}
+
+int
+llmcache_get(struct llmcache *c, const char *req, size_t len,
+	     struct sbuf *val, struct sbuf *err)
+{
+	git_note *note;
+	git_oid key;
+	int r;
+
+	if (git_odb_hash(&key, req, len, GIT_OBJECT_BLOB) < 0)
+		return lg2err(err, "cannot hash request");
+	r = git_note_read(&note, c->repo, LLMCACHE_REF, &key);
+	if (r == GIT_ENOTFOUND)
+		return 0;
+	if (r < 0)
+		return lg2err(err, "cannot read cache");
+	sbuf_reset(val);
+	sbuf_adds(val, git_note_message(note));
+	git_note_free(note);
+	return 1;
+}
+
+static int
+signature(git_signature **sig, git_repository *repo)
+{
+	if (git_signature_default(sig, repo) == 0)
+		return 0;
+	return git_signature_now(sig, "pesq", "pesq@localhost");
+}
+
+int
+llmcache_put(struct llmcache *c, const char *req, size_t len,
+	     const char *val, struct sbuf *err)
+{
+	git_signature *sig = NULL;
+	git_oid key, old, commit, blob;
+	int tries, r = -1;
+
+	if (git_blob_create_from_buffer(&key, c->repo, req, len) < 0)
+		return lg2err(err, "cannot store request");
+	if (signature(&sig, c->repo) < 0)
+		return lg2err(err, "cannot make a signature");
+	for (tries = 0; tries < 100; tries++) {
+		git_commit *parent = NULL;
+		git_reference *ref = NULL;
+		int have;
+
+		have = git_reference_name_to_id(&old, c->repo, LLMCACHE_REF);
+		if (have < 0 && have != GIT_ENOTFOUND)
+			break;
+		if (have == 0 && git_commit_lookup(&parent, c->repo, &old) < 0)
+			break;
+		r = git_note_commit_create(&commit, &blob, c->repo, parent,
+					   sig, sig, &key, val, 1);
+		git_commit_free(parent);
+		if (r < 0)
+			break;
+		r = have == 0 ?
+		    git_reference_create_matching(&ref, c->repo, LLMCACHE_REF,
+			&commit, 1, &old, "pesq-llm: cache reply") :
+		    git_reference_create(&ref, c->repo, LLMCACHE_REF, &commit,
+			0, "pesq-llm: cache reply");
+		git_reference_free(ref);
+		if (r != GIT_EMODIFIED && r != GIT_EEXISTS && r != GIT_ELOCKED)
+			break;
+	}
+	git_signature_free(sig);
+	if (r < 0)
+		return lg2err(err, "cannot update " LLMCACHE_REF);
+	return 0;
+}

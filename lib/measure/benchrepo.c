@@ -1,0 +1,318 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "measure/benchrepo.h"
+#include "ledger/best.h"
+#include "ledger/notes.h"
+#include "ledger/repo.h"
+#include "attempt/slot.h"
+
+static int
+resolve(git_repository *repo, const struct jsonl_rec *rec, const char *path,
+	git_oid *out, struct bench_result *r)
+{
+	struct sbuf s = SBUF_INIT;
+	int ret = 0;
+
+	if (!jsonl_path_str(rec, path, &s)) {
+		sbuf_addf(&r->reason, "no '%s' in the record", path);
+		ret = -1;
+	} else if (repo_resolve(repo, s.buf, out) < 0) {
+		sbuf_addf(&r->reason, "'%s' is not a commit: %s", path,
+			  repo_errmsg());
+		ret = -1;
+	}
+	sbuf_release(&s);
+	return ret;
+}
+
+/* The first line of s into reason. */
+static void
+first_line(struct sbuf *reason, const char *what, const struct sbuf *s)
+{
+	sbuf_addf(reason, "%s%.*s", what, (int)strcspn(s->buf, "\n"), s->buf);
+}
+
+int
+benchrepo_place(git_repository *repo, const struct jsonl_rec *rec,
+	      const struct benchrepo_opt *o, struct benchrepo_place *pl,
+	      struct bench_result *r)
+{
+	char hex[2][GIT_OID_HEXSZ + 1];
+	struct sbuf e = SBUF_INIT;
+	int k;
+
+	r->verdict = BENCH_ERROR;
+	if (resolve(repo, rec, "attempt.commit", &pl->commit, r) < 0 ||
+	    resolve(repo, rec, "attempt.base", &pl->base, r) < 0)
+		return -1;
+	pl->have_commit = 1;
+	git_oid_tostr(hex[0], sizeof(hex[0]), &pl->base);
+	git_oid_tostr(hex[1], sizeof(hex[1]), &pl->commit);
+	k = slot_prepare(&pl->base_wt, repo, "base", hex[0], o->build_cmd, 1,
+			 o->timeout, &e);
+	if (k != 0) {
+		first_line(&r->reason, k > 0 ? "the base does not build: " :
+			   "the base's worktree: ", &e);
+		goto fail;
+	}
+	pl->have_base = 1;
+	k = slot_prepare(&pl->cand_wt, repo, o->slot, hex[1], o->build_cmd, 0,
+			 o->timeout, &e);
+	if (k != 0) {
+		if (k > 0)
+			r->verdict = BENCH_BUILD_FAILED;
+		first_line(&r->reason, k > 0 ? "" : "the candidate's worktree: ",
+			   &e);
+		goto fail;
+	}
+	pl->have_cand = 1;
+	pl->base_dir = pl->base_wt.path;
+	pl->cand_dir = pl->cand_wt.path;
+	sbuf_release(&e);
+	return 0;
+fail:
+	sbuf_release(&e);
+	return -1;
+}
+
+void
+benchrepo_place_release(struct benchrepo_place *pl)
+{
+	if (pl->have_cand)
+		worktree_close(&pl->cand_wt);
+	if (pl->have_base)
+		worktree_close(&pl->base_wt);
+	pl->have_cand = pl->have_base = 0;
+}
+
+static void
+line_start(struct jw *w, struct sbuf *line, const char *event,
+	   const char *id, long long when)
+{
+	sbuf_reset(line);
+	jw_init(w, line);
+	jw_obj(w);
+	jw_key(w, "event");
+	jw_str(w, event);
+	jw_key(w, "attempt");
+	jw_str(w, id);
+	jw_key(w, "time");
+	jw_int(w, when);
+}
+
+static int
+line_end(git_repository *repo, const git_oid *commit, struct jw *w,
+	 struct sbuf *line, struct sbuf *err)
+{
+	jw_obj_end(w);
+	jw_release(w);
+	if (notes_append(repo, commit, line->buf, line->len, 0) < 0) {
+		sbuf_addf(err, "cannot write the note: %s", repo_errmsg());
+		return -1;
+	}
+	return 0;
+}
+
+/* The model: the record's llm.model, else the attempt's Pesq-Model. */
+static void
+model_of(git_repository *repo, const struct jsonl_rec *rec,
+	 const git_oid *commit, struct sbuf *out)
+{
+	git_commit *c = NULL;
+	const char *m, *k = "\nPesq-Model: ";
+
+	if (jsonl_path_str(rec, "llm.model", out))
+		return;
+	if (git_commit_lookup(&c, repo, commit) == 0 &&
+	    (m = strstr(git_commit_message(c), k))) {
+		m += strlen(k);
+		sbuf_add(out, m, strcspn(m, "\n"));
+	}
+	git_commit_free(c);
+}
+
+/*
+ * The line for the note of pesq/best's new commit: what was accepted and
+ * how much faster, for people reading `git log --notes=pesq pesq/best`.
+ */
+static void
+accepted_line(git_repository *repo, const struct jsonl_rec *rec,
+	      const struct benchrepo_place *pl, const char *id,
+	      const struct timing_param *p, const struct bench_result *r,
+	      long long when, struct sbuf *line, struct sbuf *key)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	struct sbuf model = SBUF_INIT;
+	struct jw w;
+
+	git_oid_tostr(hex, sizeof(hex), &pl->commit);
+	line_start(&w, line, "accepted", id, when);
+	jw_key(&w, "speedup");
+	jw_numg(&w, r->st.speedup, 5);
+	jw_key(&w, "ci");
+	jw_arr(&w);
+	jw_numg(&w, r->st.lo, 5);
+	jw_numg(&w, r->st.hi, 5);
+	jw_arr_end(&w);
+	jw_key(&w, "confidence");
+	jw_num(&w, p->confidence);
+	jw_key(&w, "p");
+	jw_numg(&w, r->st.p, 2);
+	jw_key(&w, "rounds");
+	jw_uint(&w, r->st.rounds);
+	jw_key(&w, "metric");
+	jw_str(&w, p->metric == AB_CPU ? "cpu" : "wall");
+	jw_key(&w, "min_gain");
+	jw_num(&w, p->min_gain);
+	model_of(repo, rec, &pl->commit, &model);
+	if (model.len) {
+		jw_key(&w, "model");
+		jw_str(&w, model.buf);
+	}
+	jw_key(&w, "attempt_commit");
+	jw_str(&w, hex);
+	jw_obj_end(&w);
+	jw_release(&w);
+	sbuf_addf(key, "\"attempt_commit\":\"%s\"", hex);
+	sbuf_release(&model);
+}
+
+static int
+advance(git_repository *repo, const struct jsonl_rec *rec,
+	const struct benchrepo_place *pl, const char *id,
+	const struct timing_param *p, const struct benchrepo_opt *o,
+	long long when, struct bench_result *r, git_oid *best)
+{
+	struct sbuf subj = SBUF_INIT, fn = SBUF_INIT, sum = SBUF_INIT;
+	struct sbuf tr = SBUF_INIT, e = SBUF_INIT, note = SBUF_INIT;
+	struct sbuf key = SBUF_INIT;
+	struct best_step st = { &pl->commit, &pl->base, NULL, NULL, NULL,
+				NULL, o->hook };
+	int k;
+
+	if (!jsonl_path_str(rec, "fn", &fn))
+		sbuf_add(&fn, id, strrchr(id, '/') ? (size_t)(strrchr(id, '/')
+							      - id) : strlen(id));
+	if (!jsonl_path_str(rec, "candidate.summary", &sum))
+		sbuf_adds(&sum, "faster");
+	sbuf_addf(&subj, "pesq: %s: %s (%.2fx)", fn.buf, sum.buf,
+		  r->st.speedup);
+	sbuf_addf(&tr, "Pesq-Speedup: %.4f (%g%% CI %.4f-%.4f, %zu rounds, "
+		  "%s)\n", r->st.speedup, p->confidence * 100, r->st.lo,
+		  r->st.hi, r->st.rounds, p->metric == AB_CPU ? "cpu" : "wall");
+	accepted_line(repo, rec, pl, id, p, r, when, &note, &key);
+	st.subject = subj.buf;
+	st.trailers = tr.buf;
+	st.note = note.buf;
+	st.note_key = key.buf;
+	k = best_advance(repo, &st, best, &e);
+	if (k != 0) {
+		r->verdict = BENCH_ERROR;
+		sbuf_reset(&r->reason);
+		sbuf_add(&r->reason, e.buf, e.len);
+	}
+	sbuf_release(&subj);
+	sbuf_release(&fn);
+	sbuf_release(&sum);
+	sbuf_release(&tr);
+	sbuf_release(&e);
+	sbuf_release(&note);
+	sbuf_release(&key);
+	return k == 0;
+}
+
+int
+benchrepo_ledger(git_repository *repo, const struct jsonl_rec *rec,
+	     const struct benchrepo_place *pl, const char *id,
+	     const struct timing_param *p, const struct benchrepo_opt *o,
+	     struct bench_result *r, struct sbuf *err)
+{
+	struct sbuf line = SBUF_INIT;
+	git_signature *sig = NULL;
+	long long when = 0;
+	git_oid best;
+	int moved = 0, ret = -1;
+	struct jw w;
+
+	if (repo_signature(repo, 0, &sig) == 0)
+		when = (long long)sig->when.time;
+	git_signature_free(sig);
+	if (r->verdict == BENCH_ACCEPTED && o->advance)
+		moved = advance(repo, rec, pl, id, p, o, when, r, &best);
+	if (r->test.len) {
+		line_start(&w, &line, "test", id, when);
+		jw_key(&w, "test");
+		jw_raw(&w, r->test.buf, r->test.len);
+		if (line_end(repo, &pl->commit, &w, &line, err) < 0)
+			goto out;
+	}
+	if (r->bench.len) {
+		line_start(&w, &line, "bench", id, when);
+		jw_key(&w, "bench");
+		jw_raw(&w, r->bench.buf, r->bench.len);
+		if (line_end(repo, &pl->commit, &w, &line, err) < 0)
+			goto out;
+	}
+	line_start(&w, &line, "verdict", id, when);
+	jw_key(&w, "verdict");
+	jw_str(&w, bench_verdict_name(r->verdict));
+	jw_key(&w, "reason");
+	jw_str(&w, r->reason.buf);
+	if (r->timed) {
+		jw_key(&w, "speedup");
+		jw_num(&w, r->st.speedup);
+	}
+	if (moved) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), &best);
+		jw_key(&w, "best");
+		jw_str(&w, hex);
+	}
+	if (line_end(repo, &pl->commit, &w, &line, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	sbuf_release(&line);
+	return ret;
+}
+
+int
+benchrepo_best_base(git_repository *repo, const char *build_cmd, double timeout,
+		struct worktree *wt, char hex[GIT_OID_HEXSZ + 1],
+		struct sbuf *err)
+{
+	struct sbuf e = SBUF_INIT;
+	git_oid id;
+	int k;
+
+	if (repo_resolve(repo, "refs/heads/pesq/best", &id) < 0 &&
+	    repo_resolve(repo, "HEAD", &id) < 0) {
+		sbuf_adds(err, "no base: no 'pesq/best' and no HEAD commit");
+		return -1;
+	}
+	git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &id);
+	k = slot_prepare(wt, repo, "base", hex, build_cmd, 1, timeout, &e);
+	if (k != 0)
+		sbuf_addf(err, "%s%s", k < 0 ? "worktree 'base': " :
+			  "the base does not build: ", e.buf);
+	sbuf_release(&e);
+	return k;
+}
+
+int
+benchrepo_store_noise(git_repository *repo, double noise, struct sbuf *err)
+{
+	git_config *cfg = NULL;
+	char v[64];
+	int r;
+
+	snprintf(v, sizeof(v), "%.4f", noise);
+	r = git_repository_config(&cfg, repo) < 0 ||
+	    git_config_set_string(cfg, "pesq.noise", v) < 0 ? -1 : 0;
+	if (r < 0)
+		sbuf_addf(err, "cannot set pesq.noise: %s", repo_errmsg());
+	git_config_free(cfg);
+	return r;
+}

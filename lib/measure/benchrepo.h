@@ -1,0 +1,72 @@
+#ifndef PESQ_BENCHREPO_H
+#define PESQ_BENCHREPO_H
+
+#include <git2.h>
+
+#include "measure/bench.h"
+#include "base/jsonl.h"
+#include "ledger/worktree.h"
+
+/*
+ * pesq-bench's side of git for one attempt record: where the base and
+ * the candidate are built (worktrees), and what a verdict leaves behind
+ * (pesq/best advanced, lines in the attempt's note).
+ */
+struct benchrepo_place {
+	struct worktree base_wt, cand_wt;
+	int have_base, have_cand;	/* the worktrees are locked */
+	git_oid commit, base;		/* attempt.commit, attempt.base */
+	int have_commit;		/* commit and base were resolved */
+	const char *base_dir, *cand_dir;	/* where to run */
+};
+
+#define TRIAL_PLACE_INIT { .have_base = 0 }
+
+struct benchrepo_opt {
+	const char *build_cmd;
+	const char *slot;		/* the candidate's worktree: "slot-0" */
+	double timeout;			/* of a build */
+	int advance;			/* move pesq/best on accepted */
+	void (*hook)(const char *step);	/* test hook (best.h); or NULL */
+};
+
+/*
+ * Resolve the record's attempt.commit and attempt.base, and lock and
+ * prepare the worktrees: "base" built at the base (once per base commit),
+ * o->slot at the commit (built unless it holds that commit already, as
+ * pesq-apply leaves it). Returns 0 with pl->base_dir and pl->cand_dir
+ * set, or -1 with r's verdict (error, or build-failed when the candidate
+ * does not build) and reason set. Release pl with benchrepo_place_release
+ * either way.
+ */
+int benchrepo_place(git_repository *repo, const struct jsonl_rec *rec,
+		  const struct benchrepo_opt *o, struct benchrepo_place *pl,
+		  struct bench_result *r);
+void benchrepo_place_release(struct benchrepo_place *pl);
+
+/*
+ * Leave the verdict in git: when r is accepted and o->advance is set,
+ * advance pesq/best (best.h), with an "accepted" line in the new commit's
+ * note (when pesq/best moved meanwhile, r becomes an error with that
+ * reason); then append the test, bench and verdict lines to the note of
+ * the attempt's commit. Returns 0, or -1 when a note could not be
+ * written (err says why).
+ */
+int benchrepo_ledger(git_repository *repo, const struct jsonl_rec *rec,
+		 const struct benchrepo_place *pl, const char *id,
+		 const struct timing_param *p, const struct benchrepo_opt *o,
+		 struct bench_result *r, struct sbuf *err);
+
+/*
+ * --calibrate's base: pesq/best, else HEAD, built in the worktree "base"
+ * (locked: worktree_close it). hex gets the commit. Returns 0, 1 when it
+ * does not build, -1 on other failures (err says why either way).
+ */
+int benchrepo_best_base(git_repository *repo, const char *build_cmd,
+		    double timeout, struct worktree *wt,
+		    char hex[GIT_OID_HEXSZ + 1], struct sbuf *err);
+
+/* Set pesq.noise in the repository's config. Returns 0 or -1 (err). */
+int benchrepo_store_noise(git_repository *repo, double noise, struct sbuf *err);
+
+#endif

@@ -1,0 +1,220 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "measure/timing.h"
+#include "run/proc.h"
+#include "measure/stats.h"
+#include "base/xalloc.h"
+
+void
+timing_samples_add(struct timing_samples *s, double bwall, double bcpu,
+	       double cwall, double ccpu)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+
+		for (int i = 0; i < 2; i++) {
+			s->wall[i] = xreallocarray(s->wall[i], cap,
+						   sizeof(double));
+			s->cpu[i] = xreallocarray(s->cpu[i], cap,
+						  sizeof(double));
+		}
+		s->cap = cap;
+	}
+	s->wall[0][s->n] = bwall;
+	s->cpu[0][s->n] = bcpu;
+	s->wall[1][s->n] = cwall;
+	s->cpu[1][s->n] = ccpu;
+	s->n++;
+}
+
+void
+timing_samples_release(struct timing_samples *s)
+{
+	for (int i = 0; i < 2; i++) {
+		free(s->wall[i]);
+		free(s->cpu[i]);
+		s->wall[i] = s->cpu[i] = NULL;
+	}
+	s->n = s->cap = 0;
+}
+
+void
+timing_analyze(const struct timing_samples *s, const struct timing_param *p,
+	   struct timing_stats *st)
+{
+	const double *b = p->metric == AB_CPU ? s->cpu[0] : s->wall[0];
+	const double *c = p->metric == AB_CPU ? s->cpu[1] : s->wall[1];
+	size_t rounds = s->n / AB_PER_ROUND, n = rounds * AB_PER_ROUND, i, k;
+	double g = 1 + p->min_gain, *d;
+
+	memset(st, 0, sizeof(*st));
+	st->rounds = rounds;
+	st->decision = AB_CONTINUE;
+	st->base_med = stats_median(b, n);
+	st->cand_med = stats_median(c, n);
+	st->speedup = st->base_med / st->cand_med;
+	stats_boot_ratio(b, c, rounds, AB_PER_ROUND, p->confidence, p->nboot,
+			 p->seed, &st->lo, &st->hi);
+	d = xmalloc((rounds ? rounds : 1) * sizeof(*d));
+	for (i = 0; i < rounds; i++) {
+		double sb = 0, sc = 0;
+
+		for (k = 0; k < AB_PER_ROUND; k++) {
+			sb += b[i * AB_PER_ROUND + k];
+			sc += c[i * AB_PER_ROUND + k];
+		}
+		d[i] = sb > 0 && sc > 0 ? log(sb / sc) : 0;
+	}
+	st->p = stats_signed_rank(d, rounds, NULL);
+	free(d);
+	if (rounds == 0 || rounds < p->min_rounds)
+		return;
+	if (st->lo > g && st->p < 1 - p->confidence)
+		st->decision = AB_ACCEPT;
+	else if (st->hi < g)
+		st->decision = AB_REJECT;
+}
+
+void
+timing_reason(const struct timing_stats *st, const struct timing_param *p,
+	  const char *limit, struct sbuf *out)
+{
+	double g = 1 + p->min_gain, alpha = 1 - p->confidence;
+
+	switch (st->decision) {
+	case AB_ACCEPT:
+		sbuf_addf(out, "interval low end %.4g above %.4g and "
+			  "p = %.2g below %.2g", st->lo, g, st->p, alpha);
+		return;
+	case AB_REJECT:
+		sbuf_addf(out, "interval high end %.4g below %.4g: not "
+			  "faster by the minimum gain", st->hi, g);
+		return;
+	case AB_CONTINUE:
+		break;
+	}
+	if (limit && !strcmp(limit, "budget"))
+		sbuf_addf(out, "time budget spent after %zu rounds",
+			  st->rounds);
+	else
+		sbuf_addf(out, "no decision after %zu rounds", st->rounds);
+	sbuf_addf(out, ": interval %.4g-%.4g around %.4g, p = %.2g",
+		  st->lo, st->hi, g, st->p);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One timed run of a side; its output goes to /dev/null. */
+static int
+run_one(const struct timing_run_opt *o, int side, int devnull,
+	double *wall, double *cpu, struct sbuf *err)
+{
+	const struct timing_side *sd = &o->side[side];
+	struct proc_opt po = { 0 };
+	struct proc_res r;
+
+	po.cmd = sd->cmd;
+	po.argv = sd->argv;
+	po.dir = sd->dir;
+	po.env = o->env;
+	po.timeout = o->timeout;
+	po.out_fd = devnull;
+	po.err_fd = devnull;
+	if (proc_run(&po, &r) < 0) {
+		sbuf_addf(err, "cannot run the %s's benchmark: %s", sd->name,
+			  strerror(errno));
+		return -1;
+	}
+	if (r.timed_out) {
+		sbuf_addf(err, "the %s's benchmark run timed out after %g s "
+			  "and was killed", sd->name, o->timeout);
+		proc_res_release(&r);
+		return -1;
+	}
+	if (r.exit_code != sd->status) {
+		sbuf_addf(err, "a run of the %s's benchmark exited with "
+			  "status %d, not %d as before", sd->name,
+			  r.exit_code, sd->status);
+		proc_res_release(&r);
+		return -1;
+	}
+	*wall = r.wall;
+	*cpu = r.user + r.sys;
+	proc_res_release(&r);
+	return 0;
+}
+
+int
+timing_run(const struct timing_run_opt *o, struct timing_samples *s,
+       struct timing_stats *st, const char **limit, struct sbuf *err)
+{
+	const struct timing_param *p = o->param;
+	double start = now();
+	int devnull, ret = 0;
+	size_t round;
+
+	if (limit)
+		*limit = NULL;
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (devnull < 0) {
+		sbuf_addf(err, "cannot open '/dev/null': %s", strerror(errno));
+		return -1;
+	}
+	memset(st, 0, sizeof(*st));
+	for (round = 0;; round++) {
+		int warm = round < (size_t)o->warmup;
+		/* ABBA, then BAAB: each side opens every other round */
+		int first = (int)(round % 2), order[4], k[2] = { 0, 0 };
+		double w[2][AB_PER_ROUND], c[2][AB_PER_ROUND];
+
+		if (!warm) {
+			timing_analyze(s, p, st);
+			if (o->progress && st->rounds > 0)
+				o->progress(o->arg, st);
+			if (st->decision != AB_CONTINUE)
+				break;
+			if (st->rounds >= p->max_rounds) {
+				if (limit)
+					*limit = "rounds";
+				break;
+			}
+			if (o->budget > 0 && now() - start >= o->budget) {
+				if (limit)
+					*limit = "budget";
+				break;
+			}
+		}
+		order[0] = order[3] = first;
+		order[1] = order[2] = !first;
+		for (int i = 0; i < 4; i++) {
+			int sd = order[i];
+
+			if (run_one(o, sd, devnull, &w[sd][k[sd]],
+				    &c[sd][k[sd]], err) < 0) {
+				ret = -1;
+				goto out;
+			}
+			k[sd]++;
+		}
+		if (!warm)
+			for (int i = 0; i < AB_PER_ROUND; i++)
+				timing_samples_add(s, w[0][i], c[0][i], w[1][i],
+					       c[1][i]);
+	}
+out:
+	close(devnull);
+	return ret;
+}
