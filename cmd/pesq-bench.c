@@ -31,7 +31,7 @@ static const char usage_text[] =
 	"  [--no-advance] [--base-dir DIR --candidate-dir DIR] [-q] [-v]\n";
 
 static struct bench_opt bo = {
-	.param = { AB_CPU, 0.99, 0.02, 0, 4000, 5, 50 },
+	.param = { TIMING_CPU, 0.99, 0.02, 0, 4000, 5, 50 },
 	.timeout = 300, .budget = 600, .warmup = 1, .output_check = 1,
 };
 static git_repository *repo;	/* for settings; and git mode */
@@ -85,7 +85,7 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	struct bench_result r = BENCH_RESULT_INIT;
 	struct bench_opt o = bo;
 	struct sbuf id = SBUF_INIT, line = SBUF_INIT;
-	struct benchrepo_place pl = TRIAL_PLACE_INIT;
+	struct benchrepo_place pl = BENCHREPO_PLACE_INIT;
 	struct benchrepo_opt ao = { build_cmd.buf, slot.buf, bo.timeout,
 				!no_advance, hook };
 	struct sbuf e = SBUF_INIT;
@@ -319,9 +319,9 @@ main(int argc, char **argv)
 		case 's': k = optarg; break;
 		case 'm':
 			if (!strcmp(optarg, "wall"))
-				bo.param.metric = AB_WALL;
+				bo.param.metric = TIMING_WALL;
 			else if (!strcmp(optarg, "cpu"))
-				bo.param.metric = AB_CPU;
+				bo.param.metric = TIMING_CPU;
 			else
 				usage(stderr, 2);
 			break;

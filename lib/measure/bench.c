@@ -274,7 +274,7 @@ static void
 params(struct jw *w, const struct bench_opt *o, const struct timing_param *p)
 {
 	jw_key(w, "metric");
-	jw_str(w, p->metric == AB_CPU ? "cpu" : "wall");
+	jw_str(w, p->metric == TIMING_CPU ? "cpu" : "wall");
 	jw_key(w, "confidence");
 	jw_num(w, p->confidence);
 	jw_key(w, "min_gain");
@@ -317,8 +317,8 @@ side(struct jw *w, const char *key, const double *wall, const double *cpu,
 enum bench_verdict
 bench_decided(enum timing_decision d)
 {
-	return d == AB_ACCEPT ? BENCH_ACCEPTED :
-		d == AB_REJECT ? BENCH_REJECTED : BENCH_INCONCLUSIVE;
+	return d == TIMING_ACCEPT ? BENCH_ACCEPTED :
+		d == TIMING_REJECT ? BENCH_REJECTED : BENCH_INCONCLUSIVE;
 }
 
 void
@@ -347,7 +347,7 @@ timing(const struct bench_opt *o, const struct timing_param *p,
        const char *base_dir, const char *cand_dir, int status[2],
        struct jw *w, struct bench_result *r)
 {
-	struct timing_samples s = AB_SAMPLES_INIT;
+	struct timing_samples s = TIMING_SAMPLES_INIT;
 	struct timing_run_opt ro = { 0 };
 	const char *dirs[2] = { base_dir, cand_dir }, *limit = NULL;
 	int ret;
@@ -370,7 +370,7 @@ timing(const struct bench_opt *o, const struct timing_param *p,
 	ret = timing_run(&ro, &s, &r->st, &limit, &r->reason);
 	proc_env_free((char **)ro.env);
 	jw_key(w, "rounds");
-	jw_uint(w, s.n / AB_PER_ROUND);
+	jw_uint(w, s.n / TIMING_PER_ROUND);
 	jw_key(w, "limit");
 	if (limit)
 		jw_str(w, limit);

@@ -20,7 +20,7 @@ struct benchrepo_place {
 	const char *base_dir, *cand_dir;	/* where to run */
 };
 
-#define TRIAL_PLACE_INIT { .have_base = 0 }
+#define BENCHREPO_PLACE_INIT { .have_base = 0 }
 
 struct benchrepo_opt {
 	const char *build_cmd;

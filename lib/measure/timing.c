@@ -48,26 +48,26 @@ void
 timing_analyze(const struct timing_samples *s, const struct timing_param *p,
 	   struct timing_stats *st)
 {
-	const double *b = p->metric == AB_CPU ? s->cpu[0] : s->wall[0];
-	const double *c = p->metric == AB_CPU ? s->cpu[1] : s->wall[1];
-	size_t rounds = s->n / AB_PER_ROUND, n = rounds * AB_PER_ROUND, i, k;
+	const double *b = p->metric == TIMING_CPU ? s->cpu[0] : s->wall[0];
+	const double *c = p->metric == TIMING_CPU ? s->cpu[1] : s->wall[1];
+	size_t rounds = s->n / TIMING_PER_ROUND, n = rounds * TIMING_PER_ROUND, i, k;
 	double g = 1 + p->min_gain, *d;
 
 	memset(st, 0, sizeof(*st));
 	st->rounds = rounds;
-	st->decision = AB_CONTINUE;
+	st->decision = TIMING_CONTINUE;
 	st->base_med = stats_median(b, n);
 	st->cand_med = stats_median(c, n);
 	st->speedup = st->base_med / st->cand_med;
-	stats_boot_ratio(b, c, rounds, AB_PER_ROUND, p->confidence, p->nboot,
+	stats_boot_ratio(b, c, rounds, TIMING_PER_ROUND, p->confidence, p->nboot,
 			 p->seed, &st->lo, &st->hi);
 	d = xmalloc((rounds ? rounds : 1) * sizeof(*d));
 	for (i = 0; i < rounds; i++) {
 		double sb = 0, sc = 0;
 
-		for (k = 0; k < AB_PER_ROUND; k++) {
-			sb += b[i * AB_PER_ROUND + k];
-			sc += c[i * AB_PER_ROUND + k];
+		for (k = 0; k < TIMING_PER_ROUND; k++) {
+			sb += b[i * TIMING_PER_ROUND + k];
+			sc += c[i * TIMING_PER_ROUND + k];
 		}
 		d[i] = sb > 0 && sc > 0 ? log(sb / sc) : 0;
 	}
@@ -76,9 +76,9 @@ timing_analyze(const struct timing_samples *s, const struct timing_param *p,
 	if (rounds == 0 || rounds < p->min_rounds)
 		return;
 	if (st->lo > g && st->p < 1 - p->confidence)
-		st->decision = AB_ACCEPT;
+		st->decision = TIMING_ACCEPT;
 	else if (st->hi < g)
-		st->decision = AB_REJECT;
+		st->decision = TIMING_REJECT;
 }
 
 void
@@ -88,15 +88,15 @@ timing_reason(const struct timing_stats *st, const struct timing_param *p,
 	double g = 1 + p->min_gain, alpha = 1 - p->confidence;
 
 	switch (st->decision) {
-	case AB_ACCEPT:
+	case TIMING_ACCEPT:
 		sbuf_addf(out, "interval low end %.4g above %.4g and "
 			  "p = %.2g below %.2g", st->lo, g, st->p, alpha);
 		return;
-	case AB_REJECT:
+	case TIMING_REJECT:
 		sbuf_addf(out, "interval high end %.4g below %.4g: not "
 			  "faster by the minimum gain", st->hi, g);
 		return;
-	case AB_CONTINUE:
+	case TIMING_CONTINUE:
 		break;
 	}
 	if (limit && !strcmp(limit, "budget"))
@@ -178,13 +178,13 @@ timing_run(const struct timing_run_opt *o, struct timing_samples *s,
 		int warm = round < (size_t)o->warmup;
 		/* ABBA, then BAAB: each side opens every other round */
 		int first = (int)(round % 2), order[4], k[2] = { 0, 0 };
-		double w[2][AB_PER_ROUND], c[2][AB_PER_ROUND];
+		double w[2][TIMING_PER_ROUND], c[2][TIMING_PER_ROUND];
 
 		if (!warm) {
 			timing_analyze(s, p, st);
 			if (o->progress && st->rounds > 0)
 				o->progress(o->arg, st);
-			if (st->decision != AB_CONTINUE)
+			if (st->decision != TIMING_CONTINUE)
 				break;
 			if (st->rounds >= p->max_rounds) {
 				if (limit)
@@ -210,7 +210,7 @@ timing_run(const struct timing_run_opt *o, struct timing_samples *s,
 			k[sd]++;
 		}
 		if (!warm)
-			for (int i = 0; i < AB_PER_ROUND; i++)
+			for (int i = 0; i < TIMING_PER_ROUND; i++)
 				timing_samples_add(s, w[0][i], c[0][i], w[1][i],
 					       c[1][i]);
 	}

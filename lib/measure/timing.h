@@ -16,10 +16,10 @@
  * the metric chosen decides, both are recorded.
  */
 
-enum timing_metric { AB_WALL, AB_CPU };
-enum timing_decision { AB_CONTINUE, AB_ACCEPT, AB_REJECT };
+enum timing_metric { TIMING_WALL, TIMING_CPU };
+enum timing_decision { TIMING_CONTINUE, TIMING_ACCEPT, TIMING_REJECT };
 
-#define AB_PER_ROUND 2		/* runs of each side in a round */
+#define TIMING_PER_ROUND 2		/* runs of each side in a round */
 
 struct timing_param {
 	enum timing_metric metric;
@@ -33,10 +33,10 @@ struct timing_param {
 /* Samples of both sides ([0] base, [1] candidate), in the order run. */
 struct timing_samples {
 	double *wall[2], *cpu[2];
-	size_t n, cap;		/* samples of each side: AB_PER_ROUND a round */
+	size_t n, cap;		/* samples of each side: TIMING_PER_ROUND a round */
 };
 
-#define AB_SAMPLES_INIT { { NULL, NULL }, { NULL, NULL }, 0, 0 }
+#define TIMING_SAMPLES_INIT { { NULL, NULL }, { NULL, NULL }, 0, 0 }
 
 /* Append one sample of each side (wall and CPU seconds). */
 void timing_samples_add(struct timing_samples *s, double bwall, double bcpu,
@@ -54,10 +54,10 @@ struct timing_stats {
 
 /*
  * The statistics of the complete rounds in s and what they decide:
- * AB_ACCEPT when at least min_rounds are in, the interval's low end is
- * above 1 + min_gain and p < 1 - confidence; AB_REJECT when at least
+ * TIMING_ACCEPT when at least min_rounds are in, the interval's low end is
+ * above 1 + min_gain and p < 1 - confidence; TIMING_REJECT when at least
  * min_rounds are in and the interval's high end is below 1 + min_gain
- * (the candidate cannot be that much faster); AB_CONTINUE otherwise.
+ * (the candidate cannot be that much faster); TIMING_CONTINUE otherwise.
  * The pairs of the rank test are, for each round, the log of the ratio
  * of the base's sum to the candidate's sum. Pure: the same samples and
  * parameters always give the same result.

@@ -48,7 +48,7 @@ verdict_recompute(const struct jsonl_rec *rec, int tok, struct jw *w,
 		"speedup", "ci", "p", "decision", "reason", NULL
 	};
 	struct timing_param p = { 0 };
-	struct timing_samples s = AB_SAMPLES_INIT;
+	struct timing_samples s = TIMING_SAMPLES_INIT;
 	struct timing_stats st;
 	struct sbuf limit = SBUF_INIT, key = SBUF_INIT, reason = SBUF_INIT;
 	double *v[4] = { NULL, NULL, NULL, NULL }, seed, lo, hi;
@@ -64,7 +64,7 @@ verdict_recompute(const struct jsonl_rec *rec, int tok, struct jw *w,
 		return -1;
 	}
 	if (jsonl_streq(rec, jsonl_get(rec, tok, "metric"), "cpu"))
-		p.metric = AB_CPU;
+		p.metric = TIMING_CPU;
 	else if (!jsonl_streq(rec, jsonl_get(rec, tok, "metric"), "wall")) {
 		sbuf_adds(msg, "'bench.metric' is neither 'wall' nor 'cpu'");
 		return -1;

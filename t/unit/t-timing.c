@@ -12,7 +12,7 @@
 static void
 fill(struct timing_samples *s, size_t rounds, double b, double c)
 {
-	for (size_t i = 0; i < rounds * AB_PER_ROUND; i++) {
+	for (size_t i = 0; i < rounds * TIMING_PER_ROUND; i++) {
 		double j = 1 + 0.002 * (double)((i * 7919) % 11);
 
 		timing_samples_add(s, b * j, b * j, c * j, c * j);
@@ -22,8 +22,8 @@ fill(struct timing_samples *s, size_t rounds, double b, double c)
 static enum timing_decision
 decide(size_t rounds, double b, double c, size_t min_rounds, double *sp)
 {
-	struct timing_param p = { AB_CPU, 0.99, 0.02, 1, 2000, min_rounds, 50 };
-	struct timing_samples s = AB_SAMPLES_INIT;
+	struct timing_param p = { TIMING_CPU, 0.99, 0.02, 1, 2000, min_rounds, 50 };
+	struct timing_samples s = TIMING_SAMPLES_INIT;
 	struct timing_stats st;
 
 	fill(&s, rounds, b, c);
@@ -42,25 +42,25 @@ main(void)
 	char **argv;
 	int i, bind = -1, tmpfs = -1, net = 0;
 
-	is_int(decide(10, 1.3, 1.0, 5, &sp), AB_ACCEPT,
+	is_int(decide(10, 1.3, 1.0, 5, &sp), TIMING_ACCEPT,
 	       "30%% faster over 10 rounds: accept");
 	ok(fabs(sp - 1.3) < 1e-9, "the speedup is the ratio of medians");
-	is_int(decide(6, 1.3, 1.0, 5, NULL), AB_CONTINUE,
+	is_int(decide(6, 1.3, 1.0, 5, NULL), TIMING_CONTINUE,
 	       "6 rounds cannot give p < 0.01: go on");
-	is_int(decide(10, 1.3, 1.0, 20, NULL), AB_CONTINUE,
+	is_int(decide(10, 1.3, 1.0, 20, NULL), TIMING_CONTINUE,
 	       "no decision before min_rounds");
-	is_int(decide(10, 1.0, 1.0, 5, NULL), AB_REJECT,
+	is_int(decide(10, 1.0, 1.0, 5, NULL), TIMING_REJECT,
 	       "identical: the interval lies below 1.02: reject");
-	is_int(decide(10, 1.0, 1.2, 5, NULL), AB_REJECT, "slower: reject");
-	is_int(decide(10, 1.015, 1.0, 5, NULL), AB_REJECT,
+	is_int(decide(10, 1.0, 1.2, 5, NULL), TIMING_REJECT, "slower: reject");
+	is_int(decide(10, 1.015, 1.0, 5, NULL), TIMING_REJECT,
 	       "1.5%% faster is below the minimum gain: reject");
-	is_int(decide(10, 1.02, 1.0, 5, NULL), AB_CONTINUE,
+	is_int(decide(10, 1.02, 1.0, 5, NULL), TIMING_CONTINUE,
 	       "at the minimum gain exactly: undecided");
 	{
-		struct timing_param p = { AB_CPU, 0.99, 0.02, 1, 2000, 5, 50 };
+		struct timing_param p = { TIMING_CPU, 0.99, 0.02, 1, 2000, 5, 50 };
 		struct timing_stats st = { 0 };
 
-		st.decision = AB_CONTINUE;
+		st.decision = TIMING_CONTINUE;
 		st.rounds = 50;
 		st.lo = 0.99;
 		st.hi = 1.05;
