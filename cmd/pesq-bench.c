@@ -11,24 +11,25 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "measure/benchcheck.h"
 #include "measure/benchrepo.h"
 #include "measure/bench.h"
 #include "base/jsonl.h"
 #include "ledger/repo.h"
 #include "run/sandbox.h"
-#include "attempt/slot.h"
 #include "measure/verdict.h"
-#include "base/xalloc.h"
 
 static const char usage_text[] =
 	"usage: pesq-bench [-C DIR] [--bench CMD] [--test CMD] [options] [FILE...]\n"
 	"       pesq-bench --calibrate [-C DIR | --base-dir DIR] [options]\n"
 	"       pesq-bench --recompute [FILE...]\n"
+	"       pesq-bench --check [-C DIR] [options] [FILE...]\n"
 	"options: [-B | --build CMD] [-s | --slot K] [-m | --metric cpu|wall]\n"
 	"  [-c | --confidence X] [-g | --min-gain X] [--min-rounds N]\n"
 	"  [-n | --max-rounds N] [--budget SECONDS] [-T | --timeout SECONDS]\n"
 	"  [--warmup N] [--seed N] [--sandbox auto|on|off] [--no-output-check]\n"
-	"  [--no-advance] [--base-dir DIR --candidate-dir DIR] [-q] [-v]\n";
+	"  [--no-sanitize] [--sanitize-build CMD] [--no-check] [--check-seconds N]\n"
+	"  [--attempts N] [--no-advance] [--base-dir DIR --candidate-dir DIR] [-q] [-v]\n";
 
 static struct bench_opt bo = {
 	.param = { TIMING_CPU, 0.99, 0.02, 0, 4000, 5, 50 },
@@ -37,8 +38,10 @@ static struct bench_opt bo = {
 static git_repository *repo;	/* for settings; and git mode */
 static struct sbuf build_cmd = SBUF_INIT, slot = SBUF_INIT;
 static const char *base_dir, *cand_dir;	/* set: no git mode */
-static int verbose, quiet, no_advance, have_seed;
+static int verbose, quiet, no_advance, have_seed, check_mode;
 static double noise;			/* git config pesq.noise */
+static struct checks_opt co = { .sanitize = -1, .differential = -1,
+	.seconds = -1, .corrections = -1, .build_timeout = 600 };
 
 static void
 usage(FILE *fp, int code)
@@ -78,6 +81,15 @@ progress(void *arg, const struct timing_stats *st)
 		st->p);
 }
 
+/* Lines of s for people, each as "pesq-bench: <line>". */
+static void
+say(const struct sbuf *s)
+{
+	for (const char *p = s->buf; !quiet && p && *p;
+	     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		fprintf(stderr, "pesq-bench: %.*s\n", (int)strcspn(p, "\n"), p);
+}
+
 /* Judge one record (without `error`) and write it to out. */
 static void
 judge(const struct jsonl_rec *rec, struct sbuf *out)
@@ -89,6 +101,7 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	struct benchrepo_opt ao = { build_cmd.buf, slot.buf, bo.timeout,
 				!no_advance, hook };
 	struct sbuf e = SBUF_INIT;
+	struct benchcheck g = { .said = SBUF_INIT };
 
 	if (!jsonl_path_str(rec, "attempt.id", &id))
 		sbuf_adds(&id, "-");
@@ -104,7 +117,9 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	} else if (base_dir) {
 		bench_judge(&o, base_dir, cand_dir, &r);
 	} else if (benchrepo_place(repo, rec, &ao, &pl, &r) == 0) {
+		benchcheck_arm(&g, &co, rec, &pl, &o);
 		bench_judge(&o, pl.base_dir, pl.cand_dir, &r);
+		say(&g.said);
 	}
 	benchrepo_place_release(&pl);
 	if (!base_dir && pl.have_commit &&
@@ -119,6 +134,7 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	sbuf_release(&e);
 	sbuf_release(&id);
 	sbuf_release(&line);
+	sbuf_release(&g.said);
 }
 
 static int
@@ -154,6 +170,13 @@ run(FILE *fp, const char *name, int redo)
 		} else if (jsonl_get(rec, 0, "error") >= 0) {
 			sbuf_add(&out, rec->buf, rec->len);
 			sbuf_addc(&out, '\n');
+		} else if (check_mode) {
+			struct sbuf said = SBUF_INIT;
+
+			if (checks_validate(&co, rec, &out, &said) < 0)
+				status = 3;
+			say(&said);
+			sbuf_release(&said);
 		} else {
 			judge(rec, &out);
 		}
@@ -193,28 +216,11 @@ setup(const char *dir, const char *bench, const char *test, const char *bcmd,
 	}
 	for (int i = 0; gitenv[i]; i++)
 		unsetenv(gitenv[i]);
-	if (bench)
-		bo.bench_cmd = xstrdup(bench);
-	else if (repo && repo_config_str(repo, "bench", &s) > 0)
-		bo.bench_cmd = sbuf_detach(&s, NULL);
-	else
-		errx(2, "no benchmark command: give --bench or set pesq.bench");
-	if (test)
-		bo.test_cmd = xstrdup(test);
-	else if (repo && repo_config_str(repo, "test", &s) > 0)
-		bo.test_cmd = sbuf_detach(&s, NULL);
-	if (bcmd)
-		sbuf_adds(&build_cmd, bcmd);
-	else if (!repo || repo_config_str(repo, "build", &build_cmd) <= 0)
-		sbuf_adds(&build_cmd, "make");
 	sbuf_addf(&slot, "slot-%s", k);
-	if (repo && repo_config_str(repo, "noise", &s) > 0) {
-		char *end;
-
-		noise = strtod(s.buf, &end);
-		if (*end || !(noise >= 0 && noise < 10))
-			errx(2, "invalid pesq.noise '%s'", s.buf);
-	}
+	if (benchrepo_settings(repo, bench, test, bcmd, &bo, &build_cmd, &noise,
+			       &s) < 0 ||
+	    benchcheck_settings(repo, &bo, build_cmd.buf, slot.buf, &co, &s) < 0)
+		errx(2, "%s", s.buf);
 	sbuf_reset(&s);
 	if (!strcmp(sandbox, "off"))
 		bo.sandbox = 0;
@@ -222,6 +228,7 @@ setup(const char *dir, const char *bench, const char *test, const char *bcmd,
 		errx(3, "--sandbox on: %s", s.buf);
 	else if (!bo.sandbox && verbose)
 		warnx("running without a sandbox: %s", s.buf);
+	co.sandbox = bo.sandbox;
 	sbuf_release(&s);
 }
 
@@ -229,48 +236,25 @@ setup(const char *dir, const char *bench, const char *test, const char *bcmd,
 static int
 calibrate_base(void)
 {
-	struct bench_result r = BENCH_RESULT_INIT;
 	struct bench_opt o = bo;
-	struct worktree wt;
-	struct sbuf e = SBUF_INIT, out = SBUF_INIT;
-	const char *dir = base_dir;
-	char hex[GIT_OID_HEXSZ + 1] = "";
-	double nz = -1;
-	int stored = 0, k;
+	struct sbuf out = SBUF_INIT, msg = SBUF_INIT;
+	int k;
 
 	if (!have_seed)
 		o.param.seed = verdict_seed("calibrate");
 	o.arg = (void *)"calibrate";
 	o.progress = verbose ? progress : NULL;
-	if (!dir) {
-		k = benchrepo_best_base(repo, build_cmd.buf, bo.timeout, &wt, hex,
-				    &e);
-		if (k != 0)
-			errx(k < 0 ? 3 : 1, "%s", e.buf);
-		dir = wt.path;
-	}
-	bench_calibrate(&o, dir, &r, &nz);
-	if (r.verdict != BENCH_ERROR && !base_dir) {
-		if (benchrepo_store_noise(repo, nz, &e) < 0)
-			errx(3, "%s", e.buf);
-		stored = 1;
-	}
-	if (!base_dir)
-		worktree_close(&wt);
-	verdict_calibrate_record(&r, base_dir ? base_dir : hex, nz, stored, &out);
+	k = benchrepo_calibrate(repo, &o, base_dir, build_cmd.buf, &out, &msg);
+	if (k && !out.len)
+		errx(k, "%s", msg.buf);
 	if (fwrite(out.buf, 1, out.len, stdout) != out.len)
 		err(3, "stdout");
-	if (r.verdict == BENCH_ERROR)
-		warnx("calibrate: %s", r.reason.buf);
+	if (k)
+		warnx("calibrate: %s", msg.buf);
 	else if (!quiet)
-		fprintf(stderr, "calibrate: noise floor %.2f%% (%g%% CI "
-			"%.4f-%.4f, %zu rounds)%s\n", nz * 100,
-			bo.param.confidence * 100, r.st.lo, r.st.hi,
-			r.st.rounds, stored ? ", stored in pesq.noise" : "");
-	k = r.verdict == BENCH_ERROR;
-	bench_result_release(&r);
-	sbuf_release(&e);
+		fprintf(stderr, "calibrate: %s\n", msg.buf);
 	sbuf_release(&out);
+	sbuf_release(&msg);
 	return k;
 }
 
@@ -278,7 +262,8 @@ int
 main(int argc, char **argv)
 {
 	enum { O_MINR = 256, O_BUDGET, O_WARM, O_SEED, O_SANDBOX, O_NOCHECK,
-	       O_NOADV, O_CALIB, O_RECOMP, O_BASEDIR, O_CANDDIR };
+	       O_NOADV, O_CALIB, O_RECOMP, O_BASEDIR, O_CANDDIR, O_NOSAN,
+	       O_SANBUILD, O_NODIFF, O_SECS, O_CHECK, O_ATTEMPTS };
 	static const struct option longopts[] = {
 		{ "bench", required_argument, NULL, 'b' },
 		{ "test", required_argument, NULL, 't' },
@@ -295,6 +280,12 @@ main(int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "sandbox", required_argument, NULL, O_SANDBOX },
 		{ "no-output-check", no_argument, NULL, O_NOCHECK },
+		{ "no-sanitize", no_argument, NULL, O_NOSAN },
+		{ "sanitize-build", required_argument, NULL, O_SANBUILD },
+		{ "no-check", no_argument, NULL, O_NODIFF },
+		{ "check-seconds", required_argument, NULL, O_SECS },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "attempts", required_argument, NULL, O_ATTEMPTS },
 		{ "no-advance", no_argument, NULL, O_NOADV },
 		{ "calibrate", no_argument, NULL, O_CALIB },
 		{ "recompute", no_argument, NULL, O_RECOMP },
@@ -318,12 +309,9 @@ main(int argc, char **argv)
 		case 'B': bcmd = optarg; break;
 		case 's': k = optarg; break;
 		case 'm':
-			if (!strcmp(optarg, "wall"))
-				bo.param.metric = TIMING_WALL;
-			else if (!strcmp(optarg, "cpu"))
-				bo.param.metric = TIMING_CPU;
-			else
+			if (strcmp(optarg, "wall") && strcmp(optarg, "cpu"))
 				usage(stderr, 2);
+			bo.param.metric = *optarg == 'w' ? TIMING_WALL : TIMING_CPU;
 			break;
 		case 'c':
 			bo.param.confidence = num(optarg, "confidence", 0.5,
@@ -348,6 +336,14 @@ main(int argc, char **argv)
 			break;
 		case O_SANDBOX: sandbox = optarg; break;
 		case O_NOCHECK: bo.output_check = 0; break;
+		case O_NOSAN: co.sanitize = 0; break;
+		case O_SANBUILD: co.san_build = optarg; break;
+		case O_NODIFF: co.differential = 0; break;
+		case O_SECS: co.seconds = num(optarg, "seconds", 1, 86400); break;
+		case O_CHECK: check_mode = 1; break;
+		case O_ATTEMPTS:
+			co.corrections = (int)num(optarg, "attempts", 0, 1000);
+			break;
 		case O_NOADV: no_advance = 1; break;
 		case O_CALIB: calibrate = 1; break;
 		case O_RECOMP: redo = 1; break;
