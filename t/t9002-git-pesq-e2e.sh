@@ -23,7 +23,10 @@ new_repo() {
 		git config pesq.build "make BENCH_WORDS=20000" &&
 		git config pesq.bench ./bench.sh &&
 		git config pesq.provider openai &&
-		git config pesq.model fake
+		git config pesq.model fake &&
+		# the checks have end-to-end tests of their own (t9010)
+		git config pesq.sanitize false &&
+		git config pesq.check false
 	)
 }
 

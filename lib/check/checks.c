@@ -330,9 +330,8 @@ differential(const struct checks_opt *o, const struct jsonl_rec *rec,
 		note_check(o, &p, &p.chk, "valid", &d, NULL, 0, &r->said);
 	if (d.status == DIFFCHECK_INVALID) {
 		note_check(o, &p, &p.chk, "invalid", &d, NULL, 0, &r->said);
-		sbuf_addf(&r->said, "the check %s does not hold on the "
-			  "original; it is not used: %s\n", p.chk.path.buf,
-			  d.reason.buf);
+		sbuf_addf(&r->said, "the check %s is not used: %s\n",
+			  p.chk.path.buf, d.reason.buf);
 	}
 	jw_key(w, "status");
 	jw_str(w, d.status == DIFFCHECK_INVALID ? "not-used" :
@@ -628,7 +627,7 @@ validate_one(const struct checks_opt *o, const struct jsonl_rec *rec,
 				  said) < 0)
 				ret = -1;
 		}
-		sbuf_addf(said, "the check %s fails on the original: %s%s\n",
+		sbuf_addf(said, "the check %s: %s%s\n",
 			  p.chk.path.buf, d.reason.buf, !strcmp(status,
 			  "dropped") ? "; dropped" : p.chk.user ?
 			  "; not used" : "");

@@ -38,13 +38,13 @@ sanitize_build_cmd(const struct sanitize_opt *o, const char *kind,
 	sbuf_addf(out, "if command -v clang >/dev/null 2>&1; then "
 		  "CC=clang CXX=clang++; else CC=cc CXX=c++; fi\n"
 		  "CFLAGS='%s -fno-omit-frame-pointer -g -O1'\n"
-		  "CXXFLAGS=$CFLAGS LDFLAGS='%s' PESQ_SANITIZE=%s\n", f, f, kind);
+		  "CXXFLAGS=$CFLAGS LDFLAGS='%s' PESQ_SANITIZERS=%s\n", f, f, kind);
 	if (!o->user_cmd)
 		sbuf_addf(out, "MAKEFLAGS=\"CC=$CC\\\\ %s\\\\ "
 			  "-fno-omit-frame-pointer\\\\ -g CXX=$CXX\\\\ %s\\\\ "
 			  "-fno-omit-frame-pointer\\\\ -g\"\n"
 			  "export MAKEFLAGS\n", f, f);
-	sbuf_addf(out, "export CC CXX CFLAGS CXXFLAGS LDFLAGS PESQ_SANITIZE\n"
+	sbuf_addf(out, "export CC CXX CFLAGS CXXFLAGS LDFLAGS PESQ_SANITIZERS\n"
 		  "%s", o->user_cmd ? o->user_cmd : o->build_cmd);
 }
 

@@ -57,7 +57,7 @@ void sanitize_result_release(struct sanitize_result *r);
 
 /*
  * The command that builds with the sanitizers of kind (SANITIZE_ASAN,
- * SANITIZE_TSAN): CC, CXX, CFLAGS, CXXFLAGS, LDFLAGS and PESQ_SANITIZE
+ * SANITIZE_TSAN): CC, CXX, CFLAGS, CXXFLAGS, LDFLAGS and PESQ_SANITIZERS
  * exported for them (clang when there is one), then o->user_cmd; or,
  * when there is none, o->build_cmd with MAKEFLAGS also naming the
  * sanitizing CC and CXX, which GNU make prefers to a Makefile's own.

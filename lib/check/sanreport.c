@@ -174,6 +174,32 @@ kind_words(const char *p, size_t n, enum sanreport_kind k, struct sbuf *out)
 	}
 }
 
+/*
+ * A line of a report that tells a reader nothing: the frames of
+ * libFuzzer, of libc's start and signal code and of the runtimes' own
+ * printing, and libFuzzer's note on its signal handlers.
+ */
+static int
+noise(const char *p, size_t n, const char *fn, const struct sbuf *loc)
+{
+	static const char *const libc[] = {
+		"nptl/", "stdlib/", "signal/", "csu/", "sysdeps/", NULL,
+	};
+
+	if (!fn)
+		return has(p, n, "libFuzzer has rudimentary signal handlers") ||
+		    has(p, n, "Combine libFuzzer with AddressSanitizer") ||
+		    (has(p, n, "#") && has(p, n, "  (/lib/"));
+	if (!strncmp(fn, "fuzzer::", 8) || !strncmp(fn, "__libc_start", 12) ||
+	    !strcmp(fn, "_start") || !strcmp(fn, "__sanitizer_print_stack_trace")
+	    || (!strcmp(fn, "main") && !loc->len))
+		return 1;
+	for (int i = 0; libc[i]; i++)
+		if (!strncmp(loc->buf ? loc->buf : "", libc[i], strlen(libc[i])))
+			return 1;
+	return 0;
+}
+
 static const char *const tool_name[] = {
 	"", "AddressSanitizer", "UndefinedBehaviorSanitizer",
 	"LeakSanitizer", "ThreadSanitizer", "libFuzzer", "libFuzzer",
@@ -248,10 +274,7 @@ sanreport_next(const char *s, size_t n, size_t from, const char *prefix,
 			sbuf_rtrim(&r->where);
 			culprit = 1;
 		}
-		if (is_frame && (!strncmp(fn.buf, "fuzzer::", 8) ||
-				 !strncmp(fn.buf, "__libc_start", 12) ||
-				 !strcmp(fn.buf, "_start") ||
-				 !strcmp(fn.buf, "__sanitizer_print_stack_trace")))
+		if (noise(p, len, is_frame ? fn.buf : NULL, &loc))
 			continue;
 		if (lines < max_lines && r->text.len < max_bytes) {
 			add_line(&r->text, p, len, prefix);
