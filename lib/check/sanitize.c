@@ -256,7 +256,10 @@ run_side(const struct sanitize_opt *o, const char *wt, struct found *f,
 	return ret;
 }
 
-/* The key of a baseline: what it was made with. */
+/*
+ * The key of a baseline: what it was made with (the build command also
+ * names the worktrees of that sanitized build).
+ */
 static void
 baseline_key(const char *build, const struct sanitize_opt *o, char hex[17])
 {
@@ -409,7 +412,8 @@ judge_kind(const struct sanitize_opt *o, const char *kind,
 
 	sanitize_build_cmd(o, kind, &cmd);
 	baseline_key(cmd.buf, o, key);
-	sbuf_addf(&name, "%s-base", pre);
+	/* worktrees of their own per build command: no stale objects */
+	sbuf_addf(&name, "%s-%.8s-base", pre, key);
 	k = slot_prepare(&wt, o->repo, name.buf, base, cmd.buf, 1,
 			 o->build_timeout, &e);
 	if (k != 0) {
@@ -446,7 +450,7 @@ judge_kind(const struct sanitize_opt *o, const char *kind,
 	for (const char *p = sigs.buf; p && *p; p = strchr(p, '\n') + 1)
 		(*base_reports)++;
 	sbuf_reset(&name);
-	sbuf_addf(&name, "%s-%s", pre, o->slot);
+	sbuf_addf(&name, "%s-%.8s-%s", pre, key, o->slot);
 	k = slot_prepare(&wt, o->repo, name.buf, commit, cmd.buf, 1,
 			 o->build_timeout, &e);
 	if (k != 0) {

@@ -10,8 +10,9 @@
 /*
  * Sanitized runs: the base and the candidate built with AddressSanitizer
  * and UndefinedBehaviorSanitizer (and, when threads are involved, with
- * ThreadSanitizer too) in worktrees of their own ("san-base",
- * "san-slot-K"; "tsan-..."), so that the build pesq-bench times is never
+ * ThreadSanitizer too) in worktrees of their own ("san-H-base",
+ * "san-H-slot-K"; "tsan-H-..."; H from the build command, so that a new
+ * command builds afresh), so that the build pesq-bench times is never
  * touched; the test command and one benchmark run under them; and the
  * candidate's reports compared with the base's, which are recorded once
  * per base in refs/notes/pesq-check and do not count against candidates.
