@@ -13,6 +13,7 @@
 
 #include "clang/cflags.h"
 #include "clang/cparse.h"
+#include "debuginfo/binsrc.h"
 #include "source/gitsrc.h"
 #include "base/jsonl.h"
 #include "base/xalloc.h"
@@ -24,6 +25,8 @@ static const char usage_str[] =
 "  -r, --rev REV           read the sources as of REV (default: HEAD)\n"
 "  -p, --build-dir DIR     where compile_commands.json is\n"
 "  -X, --clang-arg ARG     one more compiler argument (repeatable)\n"
+"  -b, --binary FILE       the profiled program (repeatable): ties between\n"
+"                          files go to the sources it was built from\n"
 "  -d, --drop-missing      drop records whose function has no definition\n"
 "      --callee-limit N    show static callees up to N bytes (4000)\n"
 "      --caller-limit N    show callers up to N bytes, else excerpts (3000)\n"
@@ -39,6 +42,7 @@ static const struct option longopts[] = {
 	{ "rev", required_argument, NULL, 'r' },
 	{ "build-dir", required_argument, NULL, 'p' },
 	{ "clang-arg", required_argument, NULL, 'X' },
+	{ "binary", required_argument, NULL, 'b' },
 	{ "drop-missing", no_argument, NULL, 'd' },
 	{ "callee-limit", required_argument, NULL, OPT_CALLEE },
 	{ "caller-limit", required_argument, NULL, OPT_CALLER },
@@ -55,7 +59,7 @@ static struct {
 	size_t nextra;
 	int drop_missing, verbose, quiet;
 	struct cparse_opts copts;
-} opt = { ".", NULL, NULL, NULL, 0, 0, 0, 0, { 4000, 3000, 10, 16 } };
+} opt = { ".", NULL, NULL, NULL, 0, 0, 0, 0, { 4000, 3000, 10, 16, NULL } };
 
 static struct gitsrc *gs;
 static struct cflags *cf;
@@ -257,10 +261,11 @@ run(FILE *fp, const char *name)
 int
 main(int argc, char **argv)
 {
+	struct sbuf e = SBUF_INIT;
 	size_t cap = 0;
 	int c, i, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "C:r:p:X:dvqh", longopts,
+	while ((c = getopt_long(argc, argv, "C:r:p:X:b:dvqh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'C': opt.dir = optarg; break;
@@ -269,6 +274,12 @@ main(int argc, char **argv)
 		case 'X':
 			XGROW(opt.extra, opt.nextra + 1, cap);
 			opt.extra[opt.nextra++] = optarg;
+			break;
+		case 'b':
+			if (!opt.copts.bin)
+				opt.copts.bin = binsrc_new();
+			if (binsrc_add(opt.copts.bin, optarg, &e))
+				errx(3, "%s", e.buf);
 			break;
 		case 'd': opt.drop_missing = 1; break;
 		case OPT_CALLEE:
@@ -303,6 +314,8 @@ main(int argc, char **argv)
 	cparse_free(cp);
 	cflags_free(cf);
 	gitsrc_free(gs);
+	binsrc_free(opt.copts.bin);
+	sbuf_release(&e);
 	free(opt.extra);
 	if (fclose(stdout) == EOF)
 		err(3, "stdout");

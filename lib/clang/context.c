@@ -162,13 +162,23 @@ add_callee(struct walk *w, CXCursor ref, const char *how)
 	CXCursor d;
 	int added;
 
-	usr_key(ref, "f", &key);
+	/* the instances of a template share a definition: one entry */
+	d = clang_getCursorDefinition(ref);
+	usr_key(clang_Cursor_isNull(d) ? ref : d, "f", &key);
+	if (!clang_Cursor_isNull(d)) {
+		struct context_loc loc;
+
+		if (!context_locate(w->gs, d, &loc) && loc.f) {
+			sbuf_reset(&key);
+			sbuf_addf(&key, "f@%s:%u", loc.f->path, loc.start);
+		}
+		context_loc_release(&loc);
+	}
 	it = add(&w->callees, key.buf, &added);
 	sbuf_release(&key);
 	if (!added)
 		return;
 	it->how = how;
-	d = clang_getCursorDefinition(ref);
 	if (!clang_Cursor_isNull(d) && is_fn_kind(clang_getCursorKind(d)) &&
 	    place(w, d, it) == 0) {
 		struct context_loc loc;
@@ -245,6 +255,15 @@ use_visit(CXCursor c, CXCursor parent, CXClientData data)
 		else if (rk == CXCursor_VarDecl || rk == CXCursor_FieldDecl ||
 			 rk == CXCursor_ParmDecl)
 			add_callee(w, ref, "indirect");
+	} else if (k == CXCursor_OverloadedDeclRef) {
+		/* a call a template leaves unresolved: each candidate */
+		unsigned i, n = clang_getNumOverloadedDecls(c);
+
+		for (i = 0; i < n; i++) {
+			ref = clang_getOverloadedDecl(c, i);
+			if (is_fn_kind(clang_getCursorKind(ref)))
+				add_callee(w, ref, "call");
+		}
 	} else if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
 		ref = clang_getCursorReferenced(c);
 		rk = clang_getCursorKind(ref);

@@ -11,7 +11,10 @@
 
 #include "clang/context.h"
 #include "clang/cparse.h"
+#include "clang/cursig.h"
+#include "debuginfo/binsrc.h"
 #include "source/cscan.h"
+#include "source/demangled.h"
 #include "base/jsonl.h"
 #include "base/xalloc.h"
 
@@ -40,14 +43,19 @@ struct cand {
 	struct gitsrc_file *f;
 	unsigned start, end;
 	char *qual;
-	int score;		/* 2: exact name, 1: a suffix of it */
+	int score;		/* higher is better: see consider() */
+	int bin;		/* by_binary's answer */
 };
 
 struct search {
 	struct cparse *cp;
 	struct tu_ent *te;
 	const char *qual, *word;
+	const char *sig;	/* perf's full signature, normalised, or NULL */
+	struct sbuf sigbuf;
+	int anon;		/* the name is in an anonymous namespace */
 	int nparams;
+	int loose;		/* the signature matched nothing: by name */
 	struct cand *v;
 	size_t n, cap;
 };
@@ -190,6 +198,42 @@ name_score(const char *a, const char *b)
 	return 0;
 }
 
+/*
+ * Score candidate c against the name searched for, 0 when it does not
+ * match. With a full signature (perf script -v, c++filt): 100000 less
+ * the wildcards and scopes the match needed (see demangled_match), so
+ * that an explicit specialization beats its template and a whole name
+ * beats a shorter one. With a bare name: 2 for the whole qualified name,
+ * 1 for a suffix of it, and the parameter count must agree when given.
+ * Either way "(anonymous namespace)::f" is only a function of an
+ * anonymous namespace, and a qualified name never one.
+ */
+static int
+score_of(const struct search *s, CXCursor c, const char *qual)
+{
+	struct sbuf sig = SBUF_INIT;
+	int score, anon, r;
+
+	cursig_write(c, &sig);
+	anon = strstr(sig.buf, "(anonymous namespace)") != NULL;
+	if (s->sig && !s->loose) {
+		r = demangled_match(sig.buf, s->sig, 1);
+		sbuf_release(&sig);
+		return r < 0 ? 0 : 100000 - r;
+	}
+	sbuf_release(&sig);
+	if (anon != s->anon && strstr(s->qual, "::"))
+		return 0;
+	if (s->anon && !anon)
+		return 0;
+	score = name_score(qual, s->qual);
+	if (score && s->nparams >= 0 &&
+	    clang_getCursorKind(c) != CXCursor_FunctionTemplate &&
+	    clang_Cursor_getNumArguments(c) != s->nparams)
+		score = 0;
+	return score;
+}
+
 static void
 consider(struct search *s, CXCursor c)
 {
@@ -212,11 +256,7 @@ consider(struct search *s, CXCursor c)
 	}
 	context_loc_release(&loc);
 	context_qualname(c, &q);
-	score = name_score(q.buf, s->qual);
-	if (score && s->nparams >= 0 &&
-	    clang_getCursorKind(c) != CXCursor_FunctionTemplate &&
-	    clang_Cursor_getNumArguments(c) != s->nparams)
-		score = 0;
+	score = score_of(s, c, q.buf);
 	for (i = 0; score && i < s->n; i++)
 		if (s->v[i].f == loc.f && s->v[i].start == loc.start)
 			score = 0;	/* seen from another unit */
@@ -381,7 +421,29 @@ keep_best(struct search *s)
 	s->n = n;
 }
 
-/* Choose among candidates by the file that defines the nearest caller. */
+/* Is w defined in a file of the snapshot that holds no candidate? */
+static int
+defined_elsewhere(const struct cparse *cp, const struct search *s,
+		  const char *w)
+{
+	size_t i, j;
+
+	for (i = 0; i < cp->gs->nfiles; i++) {
+		const struct gitsrc_file *f = &cp->gs->files[i];
+
+		for (j = 0; j < s->n && s->v[j].f != f; j++)
+			;
+		if (j == s->n && text_defines(f, w))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Choose among candidates by the file that defines the nearest caller,
+ * when that caller is defined in that file only: a `main` of many
+ * programs, or a caller some other file defines too, decides nothing.
+ */
 static int
 by_callers(const struct search *s, const struct cparse_query *q)
 {
@@ -402,11 +464,47 @@ by_callers(const struct search *s, const struct cparse_query *q)
 				hits++;
 				at = (int)i;
 			}
-		if (hits == 1)
+		if (hits == 1 && !defined_elsewhere(s->cp, s, w))
 			pick = at;
 	}
 	sbuf_release(&name);
 	return pick;
+}
+
+/*
+ * Keep the candidates the profiled binaries were built from: those whose
+ * file a compile unit or line table names, better still those where the
+ * debug information declares a function of that name. A step that would
+ * leave none is skipped.
+ */
+static void
+by_binary(struct search *s)
+{
+	struct binsrc *b = s->cp->opts.bin;
+	size_t i, n;
+	int step, best = 0, r;
+
+	if (!b || s->n < 2)
+		return;
+	for (step = 0; step < 2 && s->n > 1; step++) {
+		for (i = 0; i < s->n; i++) {
+			r = step ? binsrc_declares(b, s->word, s->v[i].f->path)
+				: binsrc_has_file(b, s->v[i].f->path);
+			s->v[i].bin = r;
+			if (r > best)
+				best = r;
+		}
+		if (!best)
+			continue;
+		for (i = n = 0; i < s->n; i++) {
+			if (s->v[i].bin == best)
+				s->v[n++] = s->v[i];
+			else
+				free(s->v[i].qual);
+		}
+		s->n = n;
+		best = 0;
+	}
 }
 
 static void
@@ -460,6 +558,7 @@ search_release(struct search *s)
 	for (i = 0; i < s->n; i++)
 		free(s->v[i].qual);
 	free(s->v);
+	sbuf_release(&s->sigbuf);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -476,17 +575,27 @@ lookup(struct cparse *cp, const struct cparse_query *q, const char *fn,
 	s->nparams = cscan_fn_name(fn, qual);
 	s->qual = qual->buf;
 	s->word = cscan_last_component(qual->buf);
+	s->anon = strstr(fn, "(anonymous namespace)") != NULL;
+	sbuf_init(&s->sigbuf, 0);
+	if (demangled_norm(fn, &s->sigbuf) == 1)
+		s->sig = s->sigbuf.buf;
 	sbuf_reset(err);
 	if (!*s->word) {
 		sbuf_addf(err, "cannot read a function name in '%s'", fn);
 		return CPARSE_MISSING;
 	}
 	find(cp, s);
+	if (!s->n && s->sig) {
+		/* a signature spelt in a way cursig does not write: by name */
+		s->loose = 1;
+		find(cp, s);
+	}
 	keep_best(s);
 	if (!s->n) {
 		sbuf_addf(err, "'%s' has no definition in the repository", fn);
 		return CPARSE_MISSING;
 	}
+	by_binary(s);
 	if (s->n == 1)
 		return CPARSE_OK;
 	pick = q ? by_callers(s, q) : -1;
@@ -541,7 +650,9 @@ cparse_extract(struct cparse *cp, const struct cparse_query *q,
 	d.qual = s.v[0].qual;
 	d.word = cscan_last_component(d.qual);
 	sc = clang_Cursor_getStorageClass(d.cur);
-	d.is_static = sc == CX_SC_Static &&
+	/* static, or in an anonymous namespace */
+	d.is_static = (sc == CX_SC_Static ||
+		       clang_getCursorLinkage(d.cur) == CXLinkage_Internal) &&
 		clang_getCursorKind(d.cur) == CXCursor_FunctionDecl &&
 		!d.f->is_header;
 	d.is_member = clang_getCursorKind(d.cur) != CXCursor_FunctionDecl &&

@@ -16,11 +16,16 @@
  */
 struct cparse;
 
+struct binsrc;
+
 struct cparse_opts {
 	size_t callee_limit;	/* bytes: static callees shorter are shown */
 	size_t caller_limit;	/* bytes: callers longer are excerpted */
 	size_t max_callers;	/* call sites listed */
 	size_t max_tus;		/* parsed translation units kept */
+	struct binsrc *bin;	/* the profiled binaries, or NULL: ties
+				   between files are broken by what they
+				   were built from (debuginfo/binsrc.h) */
 };
 
 /*

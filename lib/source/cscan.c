@@ -295,16 +295,37 @@ cscan_calls(const char *s, size_t n, const char *w, int members,
 {
 	struct lex l;
 	size_t *offs = NULL, noffs = 0, cap = 0, cand = 0;
-	int t, state = 0, after_member = 0;	/* 1: saw w, 0: nothing */
+	int t, after_member = 0, angle = 0, ntok = 0;
+	/* 1: saw w; 2: in its template arguments; 3: after them */
+	int state = 0;
 
 	*out = NULL;
 	if (!cscan_has_word(s, n, w))
 		return 0;
 	lex_init(&l, s, n);
 	while ((t = next(&l)) != T_EOF) {
-		if (state == 1 && t == T_PUNCT && s[l.tok] == '(') {
+		char c = t == T_PUNCT && l.len == 1 ? s[l.tok] : 0;
+
+		if (state == 2) {
+			/* w<...>( : a call of a template */
+			if (c == '<')
+				angle++;
+			else if (c == '>' && --angle == 0)
+				state = 3;
+			else if (c == ';' || c == '{' || c == '}' ||
+				 ++ntok > 64)
+				state = 0;
+			continue;
+		}
+		if ((state == 1 || state == 3) && c == '(') {
 			XGROW(offs, noffs + 1, cap);
 			offs[noffs++] = cand;
+		}
+		if (state == 1 && c == '<') {
+			state = 2;
+			angle = 1;
+			ntok = 0;
+			continue;
 		}
 		state = 0;
 		if (t == T_IDENT && is_tok(&l, w) && (members || !after_member)) {

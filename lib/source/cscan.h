@@ -38,8 +38,9 @@ size_t cscan_functions(const char *s, size_t n, struct cscan_fn **out);
 
 /*
  * Offsets of the call sites of w in s[0..n): the identifier w followed by
- * '(' in code (not after '.' or '->' when members is 0). Into *out (the
- * caller frees it); returns their number.
+ * '(', or by template arguments and '(' ("w<int>(x)"), in code (not
+ * after '.' or '->' when members is 0). Into *out (the caller frees it);
+ * returns their number.
  */
 size_t cscan_calls(const char *s, size_t n, const char *w, int members,
 		   size_t **out);
