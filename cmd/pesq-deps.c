@@ -24,6 +24,8 @@ static const char usage_str[] =
 "  -C, --dir DIR           the repository (default: .)\n"
 "  -r, --rev REV           read the sources as of REV (default: HEAD)\n"
 "  -p, --build-dir DIR     where compile_commands.json is\n"
+"  -m, --make-log FILE     flags from a dry run's output (make -n -B -w)\n"
+"      --flags-from WORD   what -p's database is called in ctx.flags_from\n"
 "  -X, --clang-arg ARG     one more compiler argument (repeatable)\n"
 "  -b, --binary FILE       the profiled program (repeatable): ties between\n"
 "                          files go to the sources it was built from\n"
@@ -35,12 +37,14 @@ static const char usage_str[] =
 "  -q, --quiet             no warnings\n"
 "  -h, --help              this text\n";
 
-enum { OPT_CALLEE = 256, OPT_CALLER, OPT_MAXCALLERS };
+enum { OPT_CALLEE = 256, OPT_CALLER, OPT_MAXCALLERS, OPT_FLAGSFROM };
 
 static const struct option longopts[] = {
 	{ "dir", required_argument, NULL, 'C' },
 	{ "rev", required_argument, NULL, 'r' },
 	{ "build-dir", required_argument, NULL, 'p' },
+	{ "make-log", required_argument, NULL, 'm' },
+	{ "flags-from", required_argument, NULL, OPT_FLAGSFROM },
 	{ "clang-arg", required_argument, NULL, 'X' },
 	{ "binary", required_argument, NULL, 'b' },
 	{ "drop-missing", no_argument, NULL, 'd' },
@@ -54,12 +58,13 @@ static const struct option longopts[] = {
 };
 
 static struct {
-	const char *dir, *rev, *build_dir;
+	const char *dir, *rev, *build_dir, *make_log, *flags_from;
 	char **extra;
 	size_t nextra;
 	int drop_missing, verbose, quiet;
 	struct cparse_opts copts;
-} opt = { ".", NULL, NULL, NULL, 0, 0, 0, 0, { 4000, 3000, 10, 16, NULL } };
+} opt = { ".", NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0,
+	   { 4000, 3000, 10, 16, NULL } };
 
 static struct gitsrc *gs;
 static struct cflags *cf;
@@ -99,14 +104,22 @@ setup(void)
 	if (!gs)
 		errx(3, "%s", e.buf);
 	sbuf_release(&e);
-	cf = cflags_open(gs, opt.build_dir, opt.extra, opt.nextra);
+	cf = cflags_open(gs, opt.build_dir, opt.make_log, opt.flags_from,
+			 opt.extra, opt.nextra, &e);
+	if (!cf)
+		errx(3, "%s", e.buf);
+	sbuf_release(&e);
 	if (opt.build_dir && !cflags_database(cf))
 		errx(3, "no compile_commands.json that libclang can read in "
 		     "'%s'", opt.build_dir);
 	if (opt.verbose)
 		fprintf(stderr, "pesq-deps: %s at %.12s, %zu files, flags %s\n",
 			gs->root, gs->commit, gs->nfiles,
-			cflags_database(cf) ? cflags_database(cf) : "guessed");
+			cflags_source(cf) ? cflags_source(cf) : "guessed");
+	if (!cflags_count(cf) && !opt.quiet)
+		warnx("no compile commands (compile_commands.json, or "
+		      "--make-log): the flags are guessed; 'bear -- make' "
+		      "makes compile_commands.json");
 	cp = cparse_new(gs, cf, &opt.copts);
 }
 
@@ -265,12 +278,14 @@ main(int argc, char **argv)
 	size_t cap = 0;
 	int c, i, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "C:r:p:X:b:dvqh", longopts,
+	while ((c = getopt_long(argc, argv, "C:r:p:m:X:b:dvqh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'C': opt.dir = optarg; break;
 		case 'r': opt.rev = optarg; break;
 		case 'p': opt.build_dir = optarg; break;
+		case 'm': opt.make_log = optarg; break;
+		case OPT_FLAGSFROM: opt.flags_from = optarg; break;
 		case 'X':
 			XGROW(opt.extra, opt.nextra + 1, cap);
 			opt.extra[opt.nextra++] = optarg;

@@ -314,7 +314,7 @@ macro_visit(CXCursor c, CXCursor parent, CXClientData data)
 void
 context_write(const struct gitsrc *gs, const struct cparse_opts *opts,
 	   const struct context_def *def, const struct context_child *child,
-	   char *const *flags, size_t nflags, int guessed,
+	   char *const *flags, size_t nflags, const char *from,
 	   const char *tu_path, struct sbuf *out)
 {
 	struct walk w;
@@ -354,7 +354,9 @@ context_write(const struct gitsrc *gs, const struct cparse_opts *opts,
 		jw_str(&j, flags[i]);
 	jw_arr_end(&j);
 	jw_key(&j, "flags_guessed");
-	jw_bool(&j, guessed);
+	jw_bool(&j, !strcmp(from, "guessed"));
+	jw_key(&j, "flags_from");
+	jw_str(&j, from);
 	jw_key(&j, "tu");
 	jw_str(&j, tu_path);
 	jw_key(&j, "diagnostics");

@@ -671,7 +671,7 @@ cparse_extract(struct cparse *cp, const struct cparse_query *q,
 	}
 	write_def(cp, &d, def);
 	context_write(cp->gs, &cp->opts, &d, childp, s.v[0].te->args.v,
-		   s.v[0].te->args.n, s.v[0].te->args.guessed,
+		   s.v[0].te->args.n, s.v[0].te->args.from,
 		   s.v[0].te->f->path, ctx);
 	if (childp)
 		search_release(&cs);
