@@ -35,6 +35,8 @@ struct cparse {
 	struct tu_ent **tus;
 	size_t ntus, tucap;
 	unsigned long query;
+	struct sbuf defs;	/* every #define, when some paste tokens */
+	int defs_read;
 };
 
 struct cand {
@@ -73,6 +75,7 @@ cparse_new(struct gitsrc *gs, struct cflags *cf,
 	if (!cp->opts.max_tus)
 		cp->opts.max_tus = 16;
 	cp->index = clang_createIndex(0, 0);
+	sbuf_init(&cp->defs, 0);
 	cp->unsaved = xcalloc(gs->nfiles + 1, sizeof(*cp->unsaved));
 	for (i = 0; i < gs->nfiles; i++) {
 		if (!gs->files[i].is_header)
@@ -106,6 +109,7 @@ cparse_free(struct cparse *cp)
 		tu_free(cp->tus[i]);
 	free(cp->tus);
 	free(cp->unsaved);
+	sbuf_release(&cp->defs);
 	clang_disposeIndex(cp->index);
 	free(cp);
 }
@@ -366,6 +370,48 @@ unit_for_header(struct cparse *cp, struct gitsrc_file *h, const char *word)
 	return h;
 }
 
+/*
+ * A name made by pasting tokens (#define NS(x) lz_##x, then NS(update))
+ * is in no file's text: parse the units where such a macro could make it
+ * (see cscan_paste_could_make), at most 32 of them.
+ */
+static void
+find_pasted(struct cparse *cp, struct search *s)
+{
+	struct gitsrc *gs = cp->gs;
+	struct gitsrc_file **units = NULL;
+	size_t i, j, nunits = 0, ucap = 0;
+	int paste = 0;
+
+	if (!cp->defs_read) {
+		for (i = 0; i < gs->nfiles; i++)
+			paste |= cscan_defines(gs->files[i].data,
+					       gs->files[i].len, 1, &cp->defs);
+		if (!paste)
+			sbuf_reset(&cp->defs);
+		cp->defs_read = 1;
+	}
+	if (!cp->defs.len)
+		return;
+	for (i = 0; i < gs->nfiles && nunits < 32; i++) {
+		struct gitsrc_file *f = &gs->files[i], *u;
+
+		if (!cscan_paste_could_make(s->word, cp->defs.buf, cp->defs.len,
+					    f->data, f->len))
+			continue;
+		u = f->is_header ? unit_for_header(cp, f, s->word) : f;
+		for (j = 0; j < nunits && units[j] != u; j++)
+			;
+		if (j == nunits) {
+			XGROW(units, nunits + 1, ucap);
+			units[nunits++] = u;
+		}
+	}
+	for (i = 0; i < nunits; i++)
+		search_tu(s, units[i]);
+	free(units);
+}
+
 static void
 find(struct cparse *cp, struct search *s)
 {
@@ -398,6 +444,8 @@ find(struct cparse *cp, struct search *s)
 	/* defined through a macro, perhaps: parse what mentions it */
 	for (i = 0; i < nmention && !s->n; i++)
 		search_tu(s, mention[i]);
+	if (!s->n)
+		find_pasted(cp, s);
 	free(units);
 	free(mention);
 }
