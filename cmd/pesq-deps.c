@@ -22,7 +22,8 @@ static const char usage_str[] =
 "usage: pesq-deps [-C DIR] [--rev REV] [-p BUILD_DIR] [options] [FILE...]\n"
 "\n"
 "  -C, --dir DIR           the repository (default: .)\n"
-"  -r, --rev REV           read the sources as of REV (default: HEAD)\n"
+"  -r, --rev REV           read the sources as of REV (default: pesq/best,\n"
+"                          or HEAD while there is no pesq/best)\n"
 "  -p, --build-dir DIR     where compile_commands.json is\n"
 "  -m, --make-log FILE     flags from a dry run's output (make -n -B -w)\n"
 "      --flags-from WORD   what -p's database is called in ctx.flags_from\n"
@@ -103,6 +104,8 @@ setup(void)
 	gs = gitsrc_open(opt.dir, opt.rev, &e);
 	if (!gs)
 		errx(3, "%s", e.buf);
+	if (gs->best_missing && opt.rev && !opt.quiet)
+		warnx("no branch pesq/best yet: the sources are read at HEAD");
 	sbuf_release(&e);
 	cf = cflags_open(gs, opt.build_dir, opt.make_log, opt.flags_from,
 			 opt.extra, opt.nextra, &e);
