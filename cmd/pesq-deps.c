@@ -180,6 +180,40 @@ callers_of(const struct jsonl_rec *rec, const char *fn, char ***out)
 	return n;
 }
 
+/*
+ * The record's hot.lines ([{file, line, count}]) into *out; the file
+ * names are copies the caller frees with the array.
+ */
+static size_t
+lines_of(const struct jsonl_rec *rec, struct cparse_line **out)
+{
+	struct sbuf f = SBUF_INIT;
+	struct cparse_line *v = NULL;
+	size_t n = 0, cap = 0;
+	int arr = jsonl_path(rec, "hot.lines"), i, m, el;
+	long long line;
+	double count;
+
+	m = arr >= 0 && jsonl_is_array(rec, arr) ? jsonl_count(rec, arr) : 0;
+	for (i = 0; i < m; i++) {
+		el = jsonl_at(rec, arr, i);
+		sbuf_reset(&f);
+		if (jsonl_str(rec, jsonl_get(rec, el, "file"), &f) ||
+		    jsonl_int(rec, jsonl_get(rec, el, "line"), &line) ||
+		    jsonl_num(rec, jsonl_get(rec, el, "count"), &count) ||
+		    line <= 0 || count < 0)
+			continue;
+		XGROW(v, n + 1, cap);
+		v[n].file = xstrdup(f.buf);
+		v[n].line = (unsigned long)line;
+		v[n].count = count;
+		n++;
+	}
+	sbuf_release(&f);
+	*out = v;
+	return n;
+}
+
 static void
 process(const struct jsonl_rec *rec, struct sbuf *out)
 {
@@ -187,6 +221,7 @@ process(const struct jsonl_rec *rec, struct sbuf *out)
 	struct sbuf fn = SBUF_INIT, role = SBUF_INIT, child = SBUF_INIT;
 	struct sbuf def = SBUF_INIT, ctx = SBUF_INIT, e = SBUF_INIT;
 	struct cparse_query q;
+	struct cparse_line *lines = NULL;
 	char **callers = NULL;
 	size_t i, ncallers = 0;
 	struct jw w;
@@ -207,6 +242,8 @@ process(const struct jsonl_rec *rec, struct sbuf *out)
 	ncallers = callers_of(rec, fn.buf, &callers);
 	q.callers = (const char *const *)callers;
 	q.ncallers = ncallers;
+	q.nlines = lines_of(rec, &lines);
+	q.lines = lines;
 	if (jsonl_path_str(rec, "role", &role) && !strcmp(role.buf, "parent"))
 		q.child = jsonl_path_str(rec, "child", &child);
 	r = cparse_extract(cp, &q, &def, &ctx, &e);
@@ -235,6 +272,9 @@ done:
 	for (i = 0; i < ncallers; i++)
 		free(callers[i]);
 	free(callers);
+	for (i = 0; lines && i < q.nlines; i++)
+		free((char *)lines[i].file);
+	free(lines);
 	sbuf_release(&fn);
 	sbuf_release(&role);
 	sbuf_release(&child);

@@ -555,9 +555,77 @@ by_binary(struct search *s)
 	}
 }
 
+/* Does perf's path of a source file name the repository path? */
+static int
+same_source(const char *perf, const char *path)
+{
+	size_t n = strlen(perf), m = strlen(path);
+	const char *base = strrchr(path, '/');
+
+	if (n >= m && !strcmp(perf + n - m, path) &&
+	    (n == m || perf[n - m - 1] == '/'))
+		return 1;
+	/* a bare file name: only a file of that base name */
+	return !strchr(perf, '/') && !strcmp(perf, base ? base + 1 : path);
+}
+
+static int
+cmp_hot(const void *a, const void *b)
+{
+	const struct cparse_line *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/*
+ * "hot_lines": the lines of q->lines inside [first, last] of file, summed
+ * by line, heaviest first, each with its share of all of q->lines.
+ */
 static void
-write_def(const struct cparse *cp, const struct context_def *d,
-	  struct sbuf *out)
+write_hot_lines(struct jw *w, const struct cparse_query *q,
+		const char *file, unsigned long first, unsigned long last)
+{
+	struct cparse_line *v;
+	double total = 0;
+	size_t i, j, n = 0;
+
+	if (!q->nlines)
+		return;
+	v = xcalloc(q->nlines, sizeof(*v));
+	for (i = 0; i < q->nlines; i++) {
+		total += q->lines[i].count;
+		if (q->lines[i].line < first || q->lines[i].line > last ||
+		    !same_source(q->lines[i].file, file))
+			continue;
+		for (j = 0; j < n && v[j].line != q->lines[i].line; j++)
+			;
+		if (j == n)
+			v[n++] = q->lines[i];
+		else
+			v[j].count += q->lines[i].count;
+	}
+	qsort(v, n, sizeof(*v), cmp_hot);
+	jw_key(w, "hot_lines");
+	jw_arr(w);
+	for (i = 0; i < n; i++) {
+		jw_obj(w);
+		jw_key(w, "line");
+		jw_uint(w, v[i].line);
+		jw_key(w, "count");
+		jw_numg(w, v[i].count, 15);
+		jw_key(w, "share");
+		jw_numg(w, total > 0 ? v[i].count / total : 0, 3);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	free(v);
+}
+
+static void
+write_def(const struct cparse *cp, const struct cparse_query *q,
+	  const struct context_def *d, struct sbuf *out)
 {
 	struct gitsrc_file *f = d->f;
 	struct context_loc loc;
@@ -594,6 +662,9 @@ write_def(const struct cparse *cp, const struct context_def *d,
 	jw_strn(&w, f->data + d->start, sig - d->start);
 	jw_key(&w, "code");
 	jw_strn(&w, f->data + d->start, d->end - d->start);
+	write_hot_lines(&w, q, f->path, cscan_line(f->data, d->start),
+			cscan_line(f->data, d->end > d->start ? d->end - 1 :
+				   d->end));
 	jw_obj_end(&w);
 	jw_release(&w);
 }
@@ -717,7 +788,7 @@ cparse_extract(struct cparse *cp, const struct cparse_query *q,
 		child.word = cscan_last_component(cqual.buf);
 		childp = &child;
 	}
-	write_def(cp, &d, def);
+	write_def(cp, q, &d, def);
 	context_write(cp->gs, &cp->opts, &d, childp, s.v[0].te->args.v,
 		   s.v[0].te->args.n, s.v[0].te->args.from,
 		   s.v[0].te->f->path, ctx);

@@ -220,6 +220,7 @@ prompt_setup_profile(struct prompt_job *j)
 				  "(%.1f%%).", j->child.buf, cnt, all,
 				  100.0 * (double)cnt / (double)all);
 	}
+	prompt_setup_hot(j, &body);
 	if (body.len)
 		sbuf_addf(&j->profile, "## Profile\n%s", body.buf);
 	sbuf_release(&body);
