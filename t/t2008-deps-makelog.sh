@@ -77,6 +77,21 @@ test_expect_success BEAR 'bear'"'"'s compile_commands.json, called so' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a database of another checkout: generated directories stay there' '
+	other=$(cd other && pwd -P) &&
+	mkdir -p other/gen db &&
+	echo "#define GENERATED 1" >other/gen/gen.h &&
+	cat >db/compile_commands.json <<-EOT &&
+	[{"directory": "$other",
+	  "command": "cc -DFEATURE -DLEVEL=3 -I$other/include -I$other/gen -c -o src/core.o $other/src/core.c",
+	  "file": "$other/src/core.c"}]
+	EOT
+	echo "{\"fn\":\"feature_sum\"}" | pesq-deps -C makeproj -p db >out &&
+	jq -r ".ctx.flags | join(\" \")" out >actual &&
+	echo "-DFEATURE -DLEVEL=3 -I$root/include -I$other/gen -working-directory=$root -ferror-limit=0 -w" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a make log with no compile command: guessed, and said' '
 	echo "make: Nothing to be done for '"'"'all'"'"'." >empty.log &&
 	pesq-deps -C makeproj -m empty.log in >out 2>err &&

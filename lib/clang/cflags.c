@@ -129,9 +129,39 @@ absolute(const char *dir, const char *name)
 	return sbuf_detach(&p, NULL);
 }
 
-/* s with a leading from (a whole path component) replaced by to. */
+/*
+ * Does the snapshot have rel (repository-relative; "" is the top) as a
+ * file or as a directory of files?
+ */
+static int
+in_snapshot(const struct gitsrc *gs, const char *rel)
+{
+	size_t lo = 0, hi = gs->nfiles, n = strlen(rel);
+
+	if (!n || gitsrc_by_path(gs, rel))
+		return 1;
+	while (lo < hi) {	/* the first path >= rel */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(gs->files[mid].path, rel) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < gs->nfiles && !strncmp(gs->files[lo].path, rel, n); lo++)
+		if (gs->files[lo].path[n] == '/')
+			return 1;
+	return 0;
+}
+
+/*
+ * s with a leading from (a whole path component) replaced by to, when
+ * the path names sources of the snapshot; a directory of the other
+ * checkout that only its build made (generated headers) stays there.
+ */
 static char *
-moved(const char *s, const char *from, const char *to)
+moved(const struct gitsrc *gs, const char *s, const char *from,
+      const char *to)
 {
 	static const char *const opts[] = {
 		"", "-I", "-isystem", "-iquote", "-idirafter", "-include",
@@ -144,6 +174,16 @@ moved(const char *s, const char *from, const char *to)
 		o = strlen(opts[i]);
 		if (!strncmp(s, opts[i], o) && !strncmp(s + o, from, n) &&
 		    (s[o + n] == '/' || !s[o + n])) {
+			char *rel = xstrdup(s + o + n + (s[o + n] == '/'));
+
+			normalise(rel);
+			if (rel[0] && rel[strlen(rel) - 1] == '/')
+				rel[strlen(rel) - 1] = '\0';
+			if (!in_snapshot(gs, rel)) {
+				free(rel);
+				break;
+			}
+			free(rel);
 			sbuf_add(&r, s, o);
 			sbuf_addf(&r, "%s%s", to, s + o + n);
 			return sbuf_detach(&r, NULL);
@@ -188,11 +228,11 @@ add_cmd(struct cflags *cf, const char *dir, const char *file,
 	c = &cf->cmds[cf->ncmds];
 	c->f = f;
 	c->abs = abs;
-	c->dir = p ? moved(dir, other.buf, root.buf) : xstrdup(dir);
+	c->dir = p ? moved(gs, dir, other.buf, root.buf) : xstrdup(dir);
 	c->argc = argc;
 	c->argv = xcalloc(argc + 1, sizeof(char *));
 	for (i = 0; i < argc; i++)
-		c->argv[i] = p ? moved(argv[i], other.buf, root.buf) :
+		c->argv[i] = p ? moved(gs, argv[i], other.buf, root.buf) :
 			xstrdup(argv[i]);
 	slot = hmap_put(&cf->byfile, f->abspath, strlen(f->abspath), &added);
 	if (added)	/* the first command of a file is the one */

@@ -22,7 +22,9 @@
  * snapshot's root: a command's file "/else/where/lib/a.c" is the
  * snapshot's "lib/a.c" when that is the longest tail that names a file
  * of the snapshot, and "/else/where" in its directory and in path
- * arguments (-I/else/where/inc) becomes the root. The arguments exclude
+ * arguments (-I/else/where/inc) becomes the root where the path names
+ * sources of the snapshot (a directory only the build made, with
+ * generated headers, stays where it is). The arguments exclude
  * the compiler, the input file, -c, -o and dependency-file options, and
  * end with pesq's own (-ferror-limit=0, -w, and -working-directory when
  * the command gives a directory).
