@@ -14,6 +14,7 @@
 #include "clang/cflags.h"
 #include "clang/makelog.h"
 #include "base/hmap.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 
 struct cmd {
@@ -92,29 +93,6 @@ guess_incdirs(struct cflags *cf)
 }
 
 
-/* Lexically normalise an absolute path in place: drop "." and "x/..". */
-static void
-normalise(char *p)
-{
-	char *out = p, *s = p;
-
-	while (*s) {
-		if (s[0] == '/' && s[1] == '.' && (s[2] == '/' || !s[2])) {
-			s += 2;
-		} else if (s[0] == '/' && s[1] == '.' && s[2] == '.' &&
-			   (s[3] == '/' || !s[3])) {
-			while (out > p && *--out != '/')
-				;
-			s += 3;
-		} else if (s[0] == '/' && s[1] == '/') {
-			s++;
-		} else {
-			*out++ = *s++;
-		}
-	}
-	*out = '\0';
-}
-
 /* dir/name normalised, or name when absolute. */
 static char *
 absolute(const char *dir, const char *name)
@@ -124,7 +102,7 @@ absolute(const char *dir, const char *name)
 	if (name[0] != '/')
 		sbuf_addf(&p, "%s/", dir);
 	sbuf_adds(&p, name);
-	normalise(p.buf);
+	path_normalise(p.buf);
 	p.len = strlen(p.buf);
 	return sbuf_detach(&p, NULL);
 }
@@ -176,7 +154,7 @@ moved(const struct gitsrc *gs, const char *s, const char *from,
 		    (s[o + n] == '/' || !s[o + n])) {
 			char *rel = xstrdup(s + o + n + (s[o + n] == '/'));
 
-			normalise(rel);
+			path_normalise(rel);
 			if (rel[0] && rel[strlen(rel) - 1] == '/')
 				rel[strlen(rel) - 1] = '\0';
 			if (!in_snapshot(gs, rel)) {

@@ -370,6 +370,21 @@ unit_for_header(struct cparse *cp, struct gitsrc_file *h, const char *word)
 	return h;
 }
 
+/* Add u to the units to parse, unless it is there. */
+static void
+add_unit(struct gitsrc_file ***units, size_t *n, size_t *cap,
+	 struct gitsrc_file *u)
+{
+	size_t j;
+
+	for (j = 0; j < *n && (*units)[j] != u; j++)
+		;
+	if (j == *n) {
+		XGROW(*units, *n + 1, *cap);
+		(*units)[(*n)++] = u;
+	}
+}
+
 /*
  * A name made by pasting tokens (#define NS(x) lz_##x, then NS(update))
  * is in no file's text: parse the units where such a macro could make it
@@ -380,7 +395,7 @@ find_pasted(struct cparse *cp, struct search *s)
 {
 	struct gitsrc *gs = cp->gs;
 	struct gitsrc_file **units = NULL;
-	size_t i, j, nunits = 0, ucap = 0;
+	size_t i, nunits = 0, ucap = 0;
 	int paste = 0;
 
 	if (!cp->defs_read) {
@@ -394,18 +409,13 @@ find_pasted(struct cparse *cp, struct search *s)
 	if (!cp->defs.len)
 		return;
 	for (i = 0; i < gs->nfiles && nunits < 32; i++) {
-		struct gitsrc_file *f = &gs->files[i], *u;
+		struct gitsrc_file *f = &gs->files[i];
 
 		if (!cscan_paste_could_make(s->word, cp->defs.buf, cp->defs.len,
 					    f->data, f->len))
 			continue;
-		u = f->is_header ? unit_for_header(cp, f, s->word) : f;
-		for (j = 0; j < nunits && units[j] != u; j++)
-			;
-		if (j == nunits) {
-			XGROW(units, nunits + 1, ucap);
-			units[nunits++] = u;
-		}
+		add_unit(&units, &nunits, &ucap, f->is_header ?
+			 unit_for_header(cp, f, s->word) : f);
 	}
 	for (i = 0; i < nunits; i++)
 		search_tu(s, units[i]);
@@ -417,10 +427,10 @@ find(struct cparse *cp, struct search *s)
 {
 	struct gitsrc *gs = cp->gs;
 	struct gitsrc_file **units = NULL, **mention = NULL;
-	size_t i, j, nunits = 0, ucap = 0, nmention = 0, mcap = 0;
+	size_t i, nunits = 0, ucap = 0, nmention = 0, mcap = 0;
 
 	for (i = 0; i < gs->nfiles; i++) {
-		struct gitsrc_file *f = &gs->files[i], *u;
+		struct gitsrc_file *f = &gs->files[i];
 
 		if (!cscan_has_word(f->data, f->len, s->word))
 			continue;
@@ -431,13 +441,8 @@ find(struct cparse *cp, struct search *s)
 			}
 			continue;
 		}
-		u = f->is_header ? unit_for_header(cp, f, s->word) : f;
-		for (j = 0; j < nunits && units[j] != u; j++)
-			;
-		if (j == nunits) {
-			XGROW(units, nunits + 1, ucap);
-			units[nunits++] = u;
-		}
+		add_unit(&units, &nunits, &ucap, f->is_header ?
+			 unit_for_header(cp, f, s->word) : f);
 	}
 	for (i = 0; i < nunits; i++)
 		search_tu(s, units[i]);

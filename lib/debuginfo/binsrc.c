@@ -13,6 +13,7 @@
 #include <gelf.h>
 
 #include "debuginfo/binsrc_int.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 
 struct binsrc *
@@ -50,28 +51,12 @@ binsrc_free(struct binsrc *b)
 void
 binsrc_full_path(const char *dir, const char *name, struct sbuf *out)
 {
-	char *p, *o;
-
 	sbuf_reset(out);
 	if (name[0] != '/' && dir && *dir)
 		sbuf_addf(out, "%s/", dir);
 	sbuf_adds(out, name);
-	for (p = o = out->buf; *p; ) {
-		if (p[0] == '/' && p[1] == '.' && (p[2] == '/' || !p[2])) {
-			p += 2;
-		} else if (p[0] == '/' && p[1] == '.' && p[2] == '.' &&
-			   (p[3] == '/' || !p[3]) && o > out->buf) {
-			while (o > out->buf && *--o != '/')
-				;
-			p += 3;
-		} else if (p[0] == '/' && p[1] == '/') {
-			p++;
-		} else {
-			*o++ = *p++;
-		}
-	}
-	*o = '\0';
-	out->len = (size_t)(o - out->buf);
+	path_normalise(out->buf);
+	out->len = strlen(out->buf);
 }
 
 static void
