@@ -57,8 +57,8 @@ def date: if type == "number" and . > 0
 	 + (if (.test.log // "") != "" then ": "
 	    + (.test.log | split("\n") | map(select(length > 0))
 	       | .[-2:] | join(" / ")) else "" end) end),
-("checks" | key) + " "
-    + (.checks as $c | if $c == null then "-" else
+(if .checks == null then empty else ("checks" | key) + " "
+    + (.checks as $c |
        ($c.sanitize // {} | if .outcome == null then "sanitize -"
 	elif .outcome == "clean" then "sanitize " + ("clean" | c("32"))
 	    + " (" + ((.kinds // []) | join(", ")) + ")"
@@ -83,7 +83,7 @@ def date: if type == "number" and . > 0
 	       else "" end)
 	else "differential " + .status
 	    + (if .reason then ": " + .reason else "" end) end)
-       + (if $c.ms then " [\($c.ms | secs)]" else "" end) end),
+       + (if $c.ms then " [\($c.ms | secs)]" else "" end)) end),
 ("bench" | key) + " "
     + (if .output != null then "the output differs at line \(.output.line): "
 	+ "base \(.output.base | tojson), candidate \(.output.cand | tojson)"

@@ -28,7 +28,10 @@ test_expect_success 'setup' '
 	} >proj/Makefile &&
 	printf "#!/bin/sh\necho hello\n" >proj/prog.c &&
 	printf "prog\n.pesq/\n" >proj/.gitignore &&
-	(cd proj && git add . && git commit -q -m base)
+	(cd proj && git add . && git commit -q -m base) &&
+	# no stand-ins for the checks (t9010 tests them)
+	git -C proj config pesq.sanitize false &&
+	git -C proj config pesq.check false
 '
 
 test_expect_success 'including pesq.mk keeps the default goal' '
@@ -79,6 +82,8 @@ test_expect_success PERF 'pesq/best moved: make pesq-profile profiles again' '
 # needed (the base is older than them).
 new_proj() {
 	git clone -q proj "$1" &&
+	git -C "$1" config pesq.sanitize false &&
+	git -C "$1" config pesq.check false &&
 	mkdir "$1/.pesq" &&
 	git -C "$1" rev-parse HEAD >"$1/.pesq/base" &&
 	touch -d "2005-04-07 22:13:13" "$1/.pesq/base" &&

@@ -28,9 +28,13 @@ sanitize_result_release(struct sanitize_result *r)
 	sbuf_release(&r->log);
 }
 
-void
-sanitize_build_cmd(const struct sanitize_opt *o, const char *kind,
-		   struct sbuf *out)
+/*
+ * The variables of a sanitized build of kind, exported, as shell text:
+ * for the build, and for the sanitized runs, whose commands may build
+ * programs of their own (a `make test` that compiles its tests).
+ */
+static void
+env_prefix(const struct sanitize_opt *o, const char *kind, struct sbuf *out)
 {
 	const char *f = !strcmp(kind, SANITIZE_TSAN) ? "-fsanitize=thread" :
 	    "-fsanitize=address,undefined";
@@ -44,8 +48,16 @@ sanitize_build_cmd(const struct sanitize_opt *o, const char *kind,
 			  "-fno-omit-frame-pointer\\\\ -g CXX=$CXX\\\\ %s\\\\ "
 			  "-fno-omit-frame-pointer\\\\ -g\"\n"
 			  "export MAKEFLAGS\n", f, f);
-	sbuf_addf(out, "export CC CXX CFLAGS CXXFLAGS LDFLAGS PESQ_SANITIZERS\n"
-		  "%s", o->user_cmd ? o->user_cmd : o->build_cmd);
+	sbuf_adds(out, "export CC CXX CFLAGS CXXFLAGS LDFLAGS "
+		  "PESQ_SANITIZERS\n");
+}
+
+void
+sanitize_build_cmd(const struct sanitize_opt *o, const char *kind,
+		   struct sbuf *out)
+{
+	env_prefix(o, kind, out);
+	sbuf_adds(out, o->user_cmd ? o->user_cmd : o->build_cmd);
 }
 
 /*
@@ -193,8 +205,8 @@ read_logs(const char *dir, struct sbuf *out)
  * wt; every report into f. Returns 0, or -1 (reason set).
  */
 static int
-run_side(const struct sanitize_opt *o, const char *wt, struct found *f,
-	 struct sbuf *reason)
+run_side(const struct sanitize_opt *o, const char *kind, const char *wt,
+	 struct found *f, struct sbuf *reason)
 {
 	const char *cmds[2] = { o->test_cmd, o->bench_cmd };
 	const char *what[2] = { "test", "bench" };
@@ -223,6 +235,7 @@ run_side(const struct sanitize_opt *o, const char *wt, struct found *f,
 		if (!cmds[i])
 			continue;
 		sbuf_reset(&cmd);
+		env_prefix(o, kind, &cmd);
 		sbuf_addf(&cmd, "rm -rf " LOGDIR " && mkdir " LOGDIR
 			  " || exit 125\n%s", cmds[i]);
 		if (checkrun(&cr, wt, cmd.buf, set, 4096, &res) < 0) {
@@ -347,7 +360,7 @@ baseline_make(const struct sanitize_opt *o, const git_oid *base,
 	struct jw w;
 	size_t distinct = 0;
 
-	if (run_side(o, wt, &f, &r->reason) < 0)
+	if (run_side(o, kind, wt, &f, &r->reason) < 0)
 		return -1;
 	jw_init(&w, &line);
 	jw_obj(&w);
@@ -462,7 +475,7 @@ judge_kind(const struct sanitize_opt *o, const char *kind,
 		ret = 1;
 		goto out;
 	}
-	k = run_side(o, wt.path, &f, &r->reason);
+	k = run_side(o, kind, wt.path, &f, &r->reason);
 	worktree_close(&wt);
 	if (k < 0)
 		goto out;

@@ -62,7 +62,8 @@ void sanitize_result_release(struct sanitize_result *r);
  * exported for them (clang when there is one), then o->user_cmd; or,
  * when there is none, o->build_cmd with MAKEFLAGS also naming the
  * sanitizing CC and CXX, which GNU make prefers to a Makefile's own.
- * Appended to out.
+ * Appended to out. The sanitized runs of the test and benchmark
+ * commands get the same variables.
  */
 void sanitize_build_cmd(const struct sanitize_opt *o, const char *kind,
 			struct sbuf *out);
