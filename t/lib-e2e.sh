@@ -39,3 +39,27 @@ reply() {
 	jq -nc --arg m "$1" --rawfile code "$2" --argjson extra "${3:-{\}}" \
 		'{match: $m, reply: ("```c\n" + $code + "```\nSummary: from the test\n")} + $extra'
 }
+
+# sample_repo DIR: the sample project (t/fixtures/sample, without its
+# pesq/ directory and build products) committed in a new repository DIR.
+sample_repo() {
+	rm -rf "$1" &&
+	mkdir "$1" &&
+	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
+	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
+	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
+	(
+		cd "$1" &&
+		git init -q &&
+		git add . &&
+		git commit -q -m wordfreq
+	)
+}
+
+# LIBFUZZER: clang builds libFuzzer programs (libclang-rt-14-dev).
+test_lazy_prereq LIBFUZZER '
+	printf "%s\n" "#include <stdint.h>" "#include <stddef.h>" \
+	    "int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)" \
+	    "{ return 0; }" >f.c &&
+	clang -fsanitize=fuzzer,address,undefined f.c -o f
+'

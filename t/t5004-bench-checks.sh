@@ -10,12 +10,6 @@ model, played by fake-llm, through pesq-prompt --check and pesq-llm.'
 
 . "$TEST_DIRECTORY"/lib-e2e.sh
 
-test_lazy_prereq LIBFUZZER '
-	printf "%s\n" "#include <stdint.h>" "#include <stddef.h>" \
-	    "int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)" \
-	    "{ return 0; }" >f.c &&
-	clang -fsanitize=fuzzer,address,undefined f.c -o f
-'
 test_have_prereq LIBFUZZER || {
 	skip_all='clang cannot build libFuzzer programs (libclang-rt-14-dev)'
 	test_done
@@ -38,15 +32,9 @@ candidate() {
 }
 
 test_expect_success 'setup: the sample, its table_find, the fake model' '
-	mkdir r &&
-	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
-	    --exclude="*.o" --exclude=wordfreq --exclude=gentext \
-	    --exclude=bench.txt .) | (cd r && tar xf -) &&
+	sample_repo r &&
 	(
 		cd r &&
-		git init -q &&
-		git add . &&
-		git commit -q -m wordfreq &&
 		git config pesq.build "make BENCH_WORDS=20000" &&
 		git config pesq.test "make test" &&
 		git config pesq.bench ./bench.sh &&

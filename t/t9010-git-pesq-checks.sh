@@ -10,12 +10,6 @@ checks of pesq-bench one by one.'
 
 . "$TEST_DIRECTORY"/lib-e2e.sh
 
-test_lazy_prereq LIBFUZZER '
-	printf "%s\n" "#include <stdint.h>" "#include <stddef.h>" \
-	    "int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)" \
-	    "{ return 0; }" >f.c &&
-	clang -fsanitize=fuzzer,address,undefined f.c -o f
-'
 test_have_prereq LIBFUZZER || {
 	skip_all='clang cannot build libFuzzer programs (libclang-rt-14-dev)'
 	test_done
@@ -25,16 +19,9 @@ FIX=$SRC_ROOT/t/fixtures/checks
 
 # new_repo NAME: the sample, committed, with settings for a quick run.
 new_repo() {
-	rm -rf "$1" &&
-	mkdir "$1" &&
-	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
-	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
-	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
+	sample_repo "$1" &&
 	(
 		cd "$1" &&
-		git init -q &&
-		git add . &&
-		git commit -q -m "wordfreq" &&
 		git config pesq.build "make BENCH_WORDS=20000" &&
 		git config pesq.test "make test" &&
 		git config pesq.bench ./bench.sh &&

@@ -63,3 +63,13 @@ checkrun_quote(struct sbuf *out, const char *s)
 			sbuf_addc(out, *s);
 	sbuf_addc(out, '\'');
 }
+
+long
+checkrun_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000L +
+	    (t.tv_nsec - t0->tv_nsec) / 1000000L;
+}

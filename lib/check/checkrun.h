@@ -2,6 +2,7 @@
 #define PESQ_CHECKRUN_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "run/proc.h"
 
@@ -26,6 +27,9 @@ struct checkrun {
  */
 int checkrun(const struct checkrun *c, const char *dir, const char *cmd,
 	     const char *const *set, size_t out_max, struct proc_res *res);
+
+/* Milliseconds since t0 (CLOCK_MONOTONIC), for the checks' times. */
+long checkrun_ms_since(const struct timespec *t0);
 
 /* Append s to out quoted for sh (single quotes). */
 void checkrun_quote(struct sbuf *out, const char *s);

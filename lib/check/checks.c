@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "check/checks.h"
+#include "check/checkrun.h"
 #include "check/diffcheck.h"
 #include "check/sanitize.h"
 #include "attempt/slot.h"
@@ -144,16 +145,6 @@ no:
 	harness_argv_release(&raw);
 	sbuf_release(&s);
 	return 1;
-}
-
-static long
-ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000L +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000L;
 }
 
 /* Where the check comes from, as members of the object open in w. */
@@ -389,7 +380,7 @@ checks_judge(const struct checks_opt *o, const struct jsonl_rec *rec,
 		sanitize_judge(&so, rec, base, commit, base_dir, &s);
 		/* its time as a last member */
 		sbuf_setlen(&s.json, s.json.len - 1);
-		sbuf_addf(&s.json, ",\"ms\":%ld}", ms_since(&t0));
+		sbuf_addf(&s.json, ",\"ms\":%ld}", checkrun_ms_since(&t0));
 		sbuf_add(&r->said, s.said.buf, s.said.len);
 		if (s.outcome == SANITIZE_SKIPPED)
 			sbuf_addf(&r->said, "sanitized runs skipped: %s\n",
@@ -414,11 +405,11 @@ checks_judge(const struct checks_opt *o, const struct jsonl_rec *rec,
 		r->outcome = differential(o, rec, base, commit, cand_dir, &w,
 					  &code, r);
 		jw_key(&w, "ms");
-		jw_int(&w, ms_since(&t1));
+		jw_int(&w, checkrun_ms_since(&t1));
 		jw_obj_end(&w);
 		jw_release(&w);
 	}
-	r->ms = ms_since(&t0);
+	r->ms = checkrun_ms_since(&t0);
 	/* the record's and the ledger's: the same but the check's source */
 	for (int i = 0; i < 2; i++) {
 		jw_init(&w, i ? &r->note : &r->json);

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "check/checkstore.h"
-#include "base/jsonl.h"
 #include "ledger/notes.h"
 #include "ledger/repo.h"
 
@@ -179,36 +178,24 @@ checkstore_note(git_repository *repo, const git_oid *base, const char *line,
 }
 
 int
-checkstore_status(git_repository *repo, const git_oid *base, const char *fn,
-		  const char *blob, struct sbuf *status, struct sbuf *reason)
+checkstore_lines(git_repository *repo, const git_oid *base, const char *event,
+		 void (*fn)(const struct jsonl_rec *rec, void *arg), void *arg)
 {
 	struct sbuf note = SBUF_INIT;
 	struct jsonl_rec rec = JSONL_REC_INIT;
+	const char *msg;
 	size_t off;
-	const char *p, *nl, *msg;
-	int found = 0;
+	int n = 0;
 
-	sbuf_reset(status);
 	if (notes_read_ref(repo, CHECKSTORE_NOTES, base, &note) <= 0)
 		goto out;
-	for (p = note.buf; *p; p = nl + 1) {
-		size_t n;
-
+	for (const char *p = note.buf, *nl; *p; p = nl + 1) {
 		nl = strchr(p, '\n');
-		n = nl ? (size_t)(nl - p) : strlen(p);
-		if (jsonl_parse(&rec, p, n, &off, &msg) == 0) {
-			if (jsonl_streq(&rec, jsonl_get(&rec, 0, "event"),
-					"check") &&
-			    jsonl_streq(&rec, jsonl_get(&rec, 0, "fn"), fn) &&
-			    jsonl_streq(&rec, jsonl_get(&rec, 0, "blob"), blob)) {
-				sbuf_reset(status);
-				jsonl_path_str(&rec, "status", status);
-				if (reason) {
-					sbuf_reset(reason);
-					jsonl_path_str(&rec, "reason", reason);
-				}
-				found = 1;
-			}
+		if (jsonl_parse(&rec, p, nl ? (size_t)(nl - p) : strlen(p),
+				&off, &msg) == 0 &&
+		    jsonl_streq(&rec, jsonl_get(&rec, 0, "event"), event)) {
+			fn(&rec, arg);
+			n++;
 		}
 		if (!nl)
 			break;
@@ -216,7 +203,42 @@ checkstore_status(git_repository *repo, const git_oid *base, const char *fn,
 out:
 	jsonl_rec_release(&rec);
 	sbuf_release(&note);
-	return found;
+	return n;
+}
+
+/* What checkstore_status looks for, and what it found. */
+struct status_find {
+	const char *fn, *blob;
+	struct sbuf *status, *reason;
+	int found;
+};
+
+static void
+status_line(const struct jsonl_rec *rec, void *arg)
+{
+	struct status_find *f = arg;
+
+	if (!jsonl_streq(rec, jsonl_get(rec, 0, "fn"), f->fn) ||
+	    !jsonl_streq(rec, jsonl_get(rec, 0, "blob"), f->blob))
+		return;
+	sbuf_reset(f->status);
+	jsonl_path_str(rec, "status", f->status);
+	if (f->reason) {
+		sbuf_reset(f->reason);
+		jsonl_path_str(rec, "reason", f->reason);
+	}
+	f->found = 1;
+}
+
+int
+checkstore_status(git_repository *repo, const git_oid *base, const char *fn,
+		  const char *blob, struct sbuf *status, struct sbuf *reason)
+{
+	struct status_find f = { fn, blob, status, reason, 0 };
+
+	sbuf_reset(status);
+	checkstore_lines(repo, base, "check", status_line, &f);
+	return f.found;
 }
 
 int

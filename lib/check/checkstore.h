@@ -3,6 +3,7 @@
 
 #include <git2.h>
 
+#include "base/jsonl.h"
 #include "base/sbuf.h"
 
 /*
@@ -55,6 +56,16 @@ int checkstore_find(git_repository *repo, const git_oid *base,
 int checkstore_put(git_repository *repo, const char *fn, int cxx,
 		   const char *code, size_t len, const char *msg,
 		   char blob[GIT_OID_HEXSZ + 1], struct sbuf *err);
+
+/*
+ * Call fn(rec, arg) for each line of base's note in refs/notes/pesq-check
+ * that is a JSON object whose "event" is event, in their order. Returns
+ * how many there were (0 also when there is no note).
+ */
+int checkstore_lines(git_repository *repo, const git_oid *base,
+		     const char *event,
+		     void (*fn)(const struct jsonl_rec *rec, void *arg),
+		     void *arg);
 
 /* Append line (JSON, no newline) to base's note in refs/notes/pesq-check. */
 int checkstore_note(git_repository *repo, const git_oid *base,

@@ -42,16 +42,6 @@ diffcheck_hex(const struct sbuf *input, size_t max, struct sbuf *out)
 		sbuf_adds(out, "...");
 }
 
-static long
-ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000L +
-	    (t.tv_nsec - t0->tv_nsec) / 1000000L;
-}
-
 /* The first lines of a build's output, for the reason and the report. */
 static void
 build_failed(struct diffcheck_result *r, const char *what,
@@ -285,7 +275,7 @@ diffcheck_run(const struct diffcheck_opt *o, const struct diffcheck_in *in,
 			goto out;
 		}
 	}
-	r->build_ms = ms_since(&t0);
+	r->build_ms = checkrun_ms_since(&t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (in->validate && validate(o, &cr, work.buf, corpus.buf,
 				     have_seeds ? seeds.buf : NULL, r) < 0)
@@ -306,7 +296,7 @@ diffcheck_run(const struct diffcheck_opt *o, const struct diffcheck_in *in,
 	else
 		judge_find(&cr, work.buf, &fr, r);
 timed:
-	r->run_ms = ms_since(&t0);
+	r->run_ms = checkrun_ms_since(&t0);
 out:
 	if (lock >= 0)
 		repo_unlock(lock);

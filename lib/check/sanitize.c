@@ -11,7 +11,6 @@
 #include "check/checkrun.h"
 #include "check/checkstore.h"
 #include "attempt/slot.h"
-#include "ledger/notes.h"
 #include "base/sha256.h"
 #include "base/xalloc.h"
 
@@ -291,6 +290,31 @@ baseline_key(const char *build, const struct sanitize_opt *o, char hex[17])
 	hex[16] = '\0';
 }
 
+/* What baseline_read looks for, and what it found. */
+struct baseline_find {
+	const char *kind, *key;
+	struct sbuf *sigs;
+	int found;
+};
+
+static void
+baseline_line(const struct jsonl_rec *rec, void *arg)
+{
+	struct baseline_find *f = arg;
+	int arr = jsonl_get(rec, 0, "reports");
+
+	if (!jsonl_streq(rec, jsonl_get(rec, 0, "kind"), f->kind) ||
+	    !jsonl_streq(rec, jsonl_get(rec, 0, "key"), f->key))
+		return;
+	sbuf_reset(f->sigs);
+	for (int i = 0; i < jsonl_count(rec, arr); i++) {
+		jsonl_str(rec, jsonl_get(rec, jsonl_at(rec, arr, i), "sig"),
+			  f->sigs);
+		sbuf_addc(f->sigs, '\n');
+	}
+	f->found = 1;
+}
+
 /*
  * The base's signatures for kind and key from its note: 1 with them in
  * sigs (one a line), 0 when the base has no such line yet.
@@ -299,39 +323,10 @@ static int
 baseline_read(git_repository *repo, const git_oid *base, const char *kind,
 	      const char *key, struct sbuf *sigs)
 {
-	struct sbuf note = SBUF_INIT;
-	struct jsonl_rec rec = JSONL_REC_INIT;
-	const char *msg;
-	size_t off;
-	int found = 0;
+	struct baseline_find f = { kind, key, sigs, 0 };
 
-	if (notes_read_ref(repo, CHECKSTORE_NOTES, base, &note) <= 0)
-		goto out;
-	for (char *p = note.buf, *nl; *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (jsonl_parse(&rec, p, nl ? (size_t)(nl - p) : strlen(p),
-				&off, &msg) == 0 &&
-		    jsonl_streq(&rec, jsonl_get(&rec, 0, "event"),
-				"sanitize-base") &&
-		    jsonl_streq(&rec, jsonl_get(&rec, 0, "kind"), kind) &&
-		    jsonl_streq(&rec, jsonl_get(&rec, 0, "key"), key)) {
-			int arr = jsonl_get(&rec, 0, "reports");
-
-			sbuf_reset(sigs);
-			for (int i = 0; i < jsonl_count(&rec, arr); i++) {
-				jsonl_str(&rec, jsonl_get(&rec, jsonl_at(&rec,
-					arr, i), "sig"), sigs);
-				sbuf_addc(sigs, '\n');
-			}
-			found = 1;
-		}
-		if (!nl)
-			break;
-	}
-out:
-	jsonl_rec_release(&rec);
-	sbuf_release(&note);
-	return found;
+	checkstore_lines(repo, base, "sanitize-base", baseline_line, &f);
+	return f.found;
 }
 
 static int
