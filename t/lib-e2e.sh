@@ -63,3 +63,12 @@ test_lazy_prereq LIBFUZZER '
 	    "{ return 0; }" >f.c &&
 	clang -fsanitize=fuzzer,address,undefined f.c -o f
 '
+
+# need_libfuzzer: skip the whole script unless clang builds libFuzzer
+# programs.
+need_libfuzzer() {
+	test_have_prereq LIBFUZZER || {
+		skip_all='clang cannot build libFuzzer programs (libclang-rt-14-dev)'
+		test_done
+	}
+}

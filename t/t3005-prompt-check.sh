@@ -11,12 +11,7 @@ test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
 
 FIX=$SRC_ROOT/t/fixtures/prompt
 
-show() {
-	jq -r '"mode: \(.prompt.mode)", "est_tokens: \(.prompt.est_tokens)",
-		"trimmed:\(.prompt.trimmed | map(" " + .) | add // "")",
-		"--- system", .prompt.messages[0].content,
-		"--- user", .prompt.messages[1].content' "$1"
-}
+. "$TEST_DIRECTORY"/lib-prompt.sh
 
 test_expect_success 'check mode: the prompt matches expect/check.txt' '
 	pesq-prompt --check "$FIX/leaf.jsonl" >check.out &&

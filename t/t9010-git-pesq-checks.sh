@@ -10,10 +10,7 @@ checks of pesq-bench one by one.'
 
 . "$TEST_DIRECTORY"/lib-e2e.sh
 
-test_have_prereq LIBFUZZER || {
-	skip_all='clang cannot build libFuzzer programs (libclang-rt-14-dev)'
-	test_done
-}
+need_libfuzzer
 
 FIX=$SRC_ROOT/t/fixtures/checks
 
