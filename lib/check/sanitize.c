@@ -3,9 +3,11 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "check/sanitize.h"
 #include "check/checkrun.h"
@@ -14,8 +16,8 @@
 #include "base/sha256.h"
 #include "base/xalloc.h"
 
-#define ELF_MAX (256 << 20)	/* bytes of a file scanned */
-#define ELF_FILES 2000		/* files scanned in a tree */
+#define ELF_MAX (128 << 20)	/* bytes of a file scanned */
+#define ELF_BYTES (512LL << 20)	/* bytes scanned in a tree */
 #define LOGDIR ".pesq-san"
 
 void
@@ -59,23 +61,42 @@ sanitize_build_cmd(const struct sanitize_opt *o, const char *kind,
 	sbuf_adds(out, o->user_cmd ? o->user_cmd : o->build_cmd);
 }
 
+/* Is the file at path an ELF file or an archive (of ELF objects)? */
+static int
+binary_file(const char *path)
+{
+	char head[8];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return 0;
+	ok = read(fd, head, sizeof(head)) == (ssize_t)sizeof(head) &&
+	    (!memcmp(head, "\177ELF", 4) || !memcmp(head, "!<arch>\n", 8));
+	close(fd);
+	return ok;
+}
+
 /*
- * Look through the ELF files under dir (not .git, nor pesq's own) for
- * each of the n strings of needles; found[i] is set for those seen.
- * Returns the number of ELF files read.
+ * Look through the ELF files and archives under dir (not .git, nor
+ * pesq's own) for each of the n strings of needles; found[i] is set for
+ * those seen. At most *budget bytes are read in all (it is decreased),
+ * and no file over ELF_MAX; the walk stops once all are found. Returns
+ * the number of files read.
  */
 static int
 elf_scan(const char *dir, const char *const *needles, int n, int *found,
-	 int *budget)
+	 long long *budget)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	struct sbuf path = SBUF_INIT, data = SBUF_INIT;
-	int elves = 0;
+	int read_ = 0, left = 0;
 
+	for (int i = 0; i < n; i++)
+		left += !found[i];
 	if (!d)
 		return 0;
-	while ((e = readdir(d)) && *budget > 0) {
+	while (left && *budget > 0 && (e = readdir(d))) {
 		struct stat st;
 
 		if (e->d_name[0] == '.' && (!e->d_name[1] ||
@@ -87,27 +108,28 @@ elf_scan(const char *dir, const char *const *needles, int n, int *found,
 		if (lstat(path.buf, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			elves += elf_scan(path.buf, needles, n, found, budget);
-			continue;
+			read_ += elf_scan(path.buf, needles, n, found, budget);
+		} else if (S_ISREG(st.st_mode) && st.st_size >= 64 &&
+			   st.st_size <= ELF_MAX && st.st_size <= *budget &&
+			   binary_file(path.buf)) {
+			sbuf_reset(&data);
+			if (sbuf_read_file(&data, path.buf) < 0)
+				continue;
+			*budget -= (long long)data.len;
+			read_++;
+			for (int i = 0; i < n; i++)
+				if (!found[i] && memmem(data.buf, data.len,
+					needles[i], strlen(needles[i])))
+					found[i] = 1;
 		}
-		if (!S_ISREG(st.st_mode) || st.st_size < 64 ||
-		    st.st_size > ELF_MAX)
-			continue;
-		(*budget)--;
-		sbuf_reset(&data);
-		if (sbuf_read_file(&data, path.buf) < 0 ||
-		    memcmp(data.buf, "\177ELF", 4))
-			continue;
-		elves++;
+		left = 0;
 		for (int i = 0; i < n; i++)
-			if (!found[i] && memmem(data.buf, data.len, needles[i],
-						strlen(needles[i])))
-				found[i] = 1;
+			left += !found[i];
 	}
 	closedir(d);
 	sbuf_release(&path);
 	sbuf_release(&data);
-	return elves;
+	return read_;
 }
 
 int
@@ -122,7 +144,8 @@ sanitize_threads(const struct jsonl_rec *rec, const char *base_dir,
 		"pthread_create", "GOMP_parallel", "thrd_create",
 	};
 	static const char *const code[] = { "candidate.code", "def.code" };
-	int t = jsonl_path(rec, "ctx.flags"), found[3] = { 0 }, budget;
+	int t = jsonl_path(rec, "ctx.flags"), found[3] = { 0 };
+	long long budget = ELF_BYTES;
 	struct sbuf s = SBUF_INIT;
 
 	for (int i = 0; i < jsonl_count(rec, t); i++) {
@@ -145,7 +168,6 @@ sanitize_threads(const struct jsonl_rec *rec, const char *base_dir,
 				goto yes;
 			}
 	}
-	budget = ELF_FILES;
 	if (base_dir && elf_scan(base_dir, calls, 3, found, &budget) > 0)
 		for (int i = 0; i < 3; i++)
 			if (found[i]) {
@@ -436,10 +458,11 @@ judge_kind(const struct sanitize_opt *o, const char *kind,
 		static const char *const init[] = {
 			"__asan_init", "__tsan_init",
 		};
-		int found[2] = { 0 }, budget = ELF_FILES;
+		int found[2] = { 0 };
+		long long budget = ELF_BYTES;
 
-		elf_scan(wt.path, init, 2, found, &budget);
-		if (!found[pre[0] == 't']) {
+		elf_scan(wt.path, &init[pre[0] == 't'], 1, found, &budget);
+		if (!found[0]) {
 			r->outcome = SANITIZE_SKIPPED;
 			sbuf_addf(&r->reason, "the sanitized build made no "
 				  "program instrumented with -fsanitize=%s: "
