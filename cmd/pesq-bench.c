@@ -23,7 +23,7 @@ static const char usage_text[] =
 	"usage: pesq-bench [-C DIR] [--bench CMD] [--test CMD] [options] [FILE...]\n"
 	"       pesq-bench --calibrate [-C DIR | --base-dir DIR] [options]\n"
 	"       pesq-bench --recompute [FILE...]\n"
-	"       pesq-bench --check [-C DIR] [options] [FILE...]\n"
+	"       pesq-bench --validate-check [-C DIR] [options] [FILE...]\n"
 	"options: [-B | --build CMD] [-s | --slot K] [-m | --metric cpu|wall]\n"
 	"  [-c | --confidence X] [-g | --min-gain X] [--min-rounds N]\n"
 	"  [-n | --max-rounds N] [--budget SECONDS] [-T | --timeout SECONDS]\n"
@@ -284,7 +284,7 @@ main(int argc, char **argv)
 		{ "sanitize-build", required_argument, NULL, O_SANBUILD },
 		{ "no-check", no_argument, NULL, O_NODIFF },
 		{ "check-seconds", required_argument, NULL, O_SECS },
-		{ "check", no_argument, NULL, O_CHECK },
+		{ "validate-check", no_argument, NULL, O_CHECK },
 		{ "attempts", required_argument, NULL, O_ATTEMPTS },
 		{ "no-advance", no_argument, NULL, O_NOADV },
 		{ "calibrate", no_argument, NULL, O_CALIB },

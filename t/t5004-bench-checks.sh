@@ -51,7 +51,7 @@ test_expect_success 'the model writes the check; it holds on the original and is
 		cd r &&
 		pesq-prompt --check ../deps.jsonl >../ask.jsonl &&
 		pesq-llm -q <../ask.jsonl >../reply.jsonl &&
-		pb --check <../reply.jsonl >../valid.jsonl 2>../err
+		pb --validate-check <../reply.jsonl >../valid.jsonl 2>../err
 	) &&
 	jq -r ".prompt.mode, .check.status, .check.source, .check.tries" \
 		valid.jsonl >actual &&
@@ -164,10 +164,10 @@ test_expect_success 'a check that fails on the original is corrected, then dropp
 		echo "{\"fn\":\"table_find\"}" |
 			pesq-deps -q --rev pesq/best >../deps2.jsonl &&
 		pesq-prompt --check ../deps2.jsonl | pesq-llm -q |
-			pb --check --attempts 1 >../try1.jsonl 2>../err1 &&
+			pb --validate-check --attempts 1 >../try1.jsonl 2>../err1 &&
 		pesq-prompt --check ../try1.jsonl >../ask2.jsonl &&
 		pesq-llm -q <../ask2.jsonl |
-			pb --check --attempts 1 >../try2.jsonl 2>../err2
+			pb --validate-check --attempts 1 >../try2.jsonl 2>../err2
 	) &&
 	jq -r ".check.status, .check.tries" try1.jsonl try2.jsonl >actual &&
 	printf "invalid\n1\ndropped\n2\n" >expect &&

@@ -26,7 +26,7 @@ new_repo() {
 		echo dirty >>child.c &&
 		git config pesq.bench true &&
 		git config pesq.build true &&
-		# no stand-ins for the checks (t9010 tests them)
+		# no stand-ins for the checks (t9020 tests them)
 		git config pesq.sanitize false &&
 		git config pesq.check false
 	) &&

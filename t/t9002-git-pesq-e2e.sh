@@ -17,7 +17,7 @@ new_repo() {
 		git config pesq.bench ./bench.sh &&
 		git config pesq.provider openai &&
 		git config pesq.model fake &&
-		# the checks have end-to-end tests of their own (t9010)
+		# the checks have end-to-end tests of their own (t9020)
 		git config pesq.sanitize false &&
 		git config pesq.check false
 	)

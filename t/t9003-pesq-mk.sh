@@ -29,7 +29,7 @@ test_expect_success 'setup' '
 	printf "#!/bin/sh\necho hello\n" >proj/prog.c &&
 	printf "prog\n.pesq/\n" >proj/.gitignore &&
 	(cd proj && git add . && git commit -q -m base) &&
-	# no stand-ins for the checks (t9010 tests them)
+	# no stand-ins for the checks (t9020 tests them)
 	git -C proj config pesq.sanitize false &&
 	git -C proj config pesq.check false
 '

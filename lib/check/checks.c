@@ -439,7 +439,7 @@ checks_judge(const struct checks_opt *o, const struct jsonl_rec *rec,
 	sbuf_release(&code);
 }
 
-/* The `check` object of a --check record, into out. */
+/* The `check` object of a --validate-check record, into out. */
 static void
 check_object(const struct checks_opt *o, const struct prep *p,
 	     const char *status, const char *reason, long tries,

@@ -10,7 +10,7 @@
  * The checks pesq-bench runs on a candidate before it is timed (the
  * sanitized runs, then the differential check of its function), and the
  * validation of a differential check on the original (pesq-bench
- * --check). What they find goes into the record (`checks`, `check`) and
+ * --validate-check). What they find goes into the record (`checks`, `check`) and
  * the ledger; see pesq-bench(1) and pesq-check(5).
  */
 struct checks_opt {
@@ -24,7 +24,7 @@ struct checks_opt {
 	double seconds;		/* pesq.checkSeconds: each fuzzing run */
 	int sanitize, differential, sandbox;
 	unsigned long seed;
-	int corrections;	/* --check: corrections a model's check gets */
+	int corrections;	/* --validate-check: corrections a model's check gets */
 };
 
 enum checks_outcome {
@@ -61,7 +61,7 @@ void checks_judge(const struct checks_opt *o, const struct jsonl_rec *rec,
 		  const char *cand_dir, struct checks_result *r);
 
 /*
- * pesq-bench --check for one record (fn, def, ctx at def.rev): the check
+ * pesq-bench --validate-check for one record (fn, def, ctx at def.rev): the check
  * the model just wrote (candidate.code, when prompt.mode is "check"), or
  * else the function's check in git, built and fuzzed on the original.
  * A model's check that holds is stored in refs/pesq/checks; one that

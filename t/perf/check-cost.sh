@@ -6,7 +6,7 @@
 # The sample (t/fixtures/sample, its own benchmark of 250000 words unless
 # WORDS says otherwise) in a scratch repository; the differential check
 # of table_find (t/fixtures/checks/table_find-check.c) made the model's
-# with pesq-bench --check; then RUNS rounds of the three candidates of
+# with pesq-bench --validate-check; then RUNS rounds of the three candidates of
 # t/fixtures/checks (long: wrong for words over 40 letters; overflow: a
 # heap overflow that changes no output; hash: correct), each applied and
 # judged by pesq-bench --no-advance. From the records: the sanitized
@@ -47,7 +47,7 @@ git config pesq.checkSeconds "$SECS"
 echo '{"fn":"table_find"}' | pesq-deps -q --rev HEAD >../deps.jsonl
 jq -c --rawfile code "$FIX/table_find-check.c" \
     '.prompt = {mode: "check"} | .candidate = {code: $code}' ../deps.jsonl |
-    pesq-bench -q --check >../check.jsonl
+    pesq-bench -q --validate-check >../check.jsonl
 echo "the check: $(jq -r '.check | "\(.status), \(.ms / 1000) s on the original (\(.runs) runs)"' ../check.jsonl)"
 
 : >../rows
