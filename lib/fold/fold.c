@@ -25,6 +25,7 @@ fold_new(const struct fold_opts *opts)
 	sbuf_init(&f->tmp, 256);
 	sbuf_init(&f->tidy, 256);
 	sbuf_init(&f->rust, 256);
+	sbuf_init(&f->join, 0);
 	sbuf_init(&f->err, 128);
 	f->kcap = f->kpos = 8192;
 	f->kbuf = xmalloc(f->kcap);
@@ -47,6 +48,7 @@ fold_free(struct fold *f)
 	sbuf_release(&f->tmp);
 	sbuf_release(&f->tidy);
 	sbuf_release(&f->rust);
+	sbuf_release(&f->join);
 	sbuf_release(&f->err);
 	free(f->kbuf);
 	free(f->event);

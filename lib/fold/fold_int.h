@@ -36,6 +36,8 @@ struct fold {
 	struct sbuf tmp;	/* scratch for [unknown] and Rust names */
 	struct sbuf tidy;	/* scratch for tidied names */
 	struct sbuf rust;	/* scratch for demangled Rust names */
+	struct sbuf join;	/* a frame line cut by a newline in a path */
+	int njoin;		/* lines joined into it */
 
 	char *event;		/* the event type kept; NULL: none yet */
 	size_t event_len;

@@ -43,6 +43,14 @@ push_frame(struct fold *f, const char *s, size_t n, const char *suf,
 void
 foldperf_reset(struct fold *f)
 {
+	if (f->join.len) {
+		/* a frame line cut by a newline, never completed */
+		if (f->in_event && !f->dropped && !f->skip_rest)
+			fold_warn_kind(f, FOLD_W_STACK, "unrecognized frame "
+				       "line skipped (further ones are not "
+				       "reported)");
+		sbuf_reset(&f->join);
+	}
 	f->in_event = f->dropped = f->skip_rest = 0;
 	f->nframes = 0;
 	f->kpos = f->kcap;
@@ -283,6 +291,59 @@ start_event(struct fold *f, const struct foldsym_event *ev)
 	}
 }
 
+/*
+ * Does the frame line p[0, n) stop inside its module, " (/path" without
+ * the closing ')': a path with a newline in it, continued on the next
+ * line? Only asked of lines that did not parse.
+ */
+static int
+frame_cut(const char *p, size_t n)
+{
+	const char *o;
+
+	if (!n || !is_space(p[0]))
+		return 0;
+	o = memrchr(p, '(', n);
+	return o && o > p && o[-1] == ' ' && !memchr(o, ')', n - (o - p));
+}
+
+/*
+ * The next line of a frame line cut by a newline in its module's path:
+ * join them and fold the frame when it is whole. A module path may hold
+ * a few newlines; a line still cut after FOLD_MAX_JOIN is dropped with a
+ * warning.
+ */
+#define FOLD_MAX_JOIN 8
+
+static void
+frame_join(struct fold *f, const char *p, size_t n)
+{
+	struct foldsym_line fl;
+
+	sbuf_addc(&f->join, '\n');
+	sbuf_add(&f->join, p, n);
+	if (!foldsym_parse_frame(f->join.buf, f->join.len, 0, &fl)) {
+		if (!f->dropped && !f->skip_rest)
+			frame_line(f, &fl);
+	} else if (++f->njoin < FOLD_MAX_JOIN &&
+		   frame_cut(f->join.buf, f->join.len)) {
+		return;
+	} else if (!f->dropped && !f->skip_rest) {
+		fold_warn_kind(f, FOLD_W_STACK, "unrecognized frame line "
+			       "skipped (further ones are not reported)");
+	}
+	sbuf_reset(&f->join);
+	f->njoin = 0;
+}
+
+static void
+frame_cut_start(struct fold *f, const char *p, size_t n)
+{
+	sbuf_reset(&f->join);
+	sbuf_add(&f->join, p, n);
+	f->njoin = 0;
+}
+
 void
 foldperf_line(struct fold *f, const char *p, size_t n)
 {
@@ -296,11 +357,22 @@ foldperf_line(struct fold *f, const char *p, size_t n)
 	if (p[0] == '#')
 		return;
 	if (f->in_event) {
-		if (is_space(p[0]) && (f->dropped || f->skip_rest))
+		if (f->join.len) {
+			frame_join(f, p, n);
 			return;
+		}
+		if (is_space(p[0]) && (f->dropped || f->skip_rest)) {
+			if (frame_cut(p, n))
+				frame_cut_start(f, p, n);
+			return;
+		}
 		if (!foldsym_parse_frame(p, n, 0, &fl)) {
 			if (!f->dropped && !f->skip_rest)
 				frame_line(f, &fl);
+			return;
+		}
+		if (frame_cut(p, n)) {
+			frame_cut_start(f, p, n);
 			return;
 		}
 		/* A header without the blank line before it. */

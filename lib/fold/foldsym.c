@@ -68,11 +68,30 @@ foldsym_parse_frame(const char *p, size_t n, int hexpc,
 	/* Usually the line ends in " (module)". */
 	if (n && p[n - 1] == ')') {
 		const char *sp1 = memrchr(p + pce, ' ', n - pce);
+		long depth = 0;
 
 		t = sp1 ? (size_t)(sp1 - p) + 1 : 0;
-		if (t > pce + 1 && p[t] == '(') {
+		if (t > pce + 1 && p[t] == '(' &&
+		    !memchr(p + t + 1, ')', n - 2 - t)) {
 			sp = t - 1;
 			ms = t + 1;
+			me = n - 1;
+			goto found;
+		}
+		/*
+		 * A module with spaces or parentheses in its path ("/my
+		 * dir/prog", "/a (copy)/prog"): the '(' that matches the
+		 * last ')', after a space.
+		 */
+		for (q = n; q-- > pce + 1;) {
+			if (p[q] == ')')
+				depth++;
+			else if (p[q] == '(' && --depth == 0)
+				break;
+		}
+		if (!depth && q > pce + 1 && p[q - 1] == ' ') {
+			sp = q - 1;
+			ms = q + 1;
 			me = n - 1;
 			goto found;
 		}
@@ -234,7 +253,7 @@ void
 foldsym_unknown(struct sbuf *out, const struct foldsym_line *fl, int addrs)
 {
 	const char *b = fl->mod;
-	size_t bn = fl->modn;
+	size_t bn = fl->modn, i;
 
 	sbuf_reset(out);
 	if (bn == 9 && !memcmp(b, "[unknown]", 9)) {
@@ -250,6 +269,10 @@ foldsym_unknown(struct sbuf *out, const struct foldsym_line *fl, int addrs)
 	}
 	sbuf_addc(out, '[');
 	sbuf_add(out, b, bn);
+	/* a newline in the path would end the folded line: '?' */
+	for (i = out->len - bn; i < out->len; i++)
+		if ((unsigned char)out->buf[i] < ' ')
+			out->buf[i] = '?';
 	if (addrs) {
 		sbuf_add(out, " <", 2);
 		sbuf_add(out, fl->pc, fl->pcn);

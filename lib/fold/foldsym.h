@@ -45,7 +45,8 @@ size_t foldsym_strip_offset(const char *s, size_t n);
 /*
  * The name of an "[unknown]" symbol, into out (replacing it): "[dso]"
  * with the module's base name, "[unknown]" when the module is unknown
- * too, and with addrs "[dso <pc>]".
+ * too, and with addrs "[dso <pc>]". Control characters of the name (a
+ * newline in a path) become '?'.
  */
 void foldsym_unknown(struct sbuf *out, const struct foldsym_line *fl,
 		     int addrs);
