@@ -32,6 +32,7 @@ GIT2_CFLAGS := $(shell $(PKG_CONFIG) --cflags libgit2 2>/dev/null)
 GIT2_LIBS := $(shell $(PKG_CONFIG) --libs libgit2 2>/dev/null || echo -lgit2)
 CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 CURL_LIBS := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
+DW_LIBS := $(shell $(PKG_CONFIG) --libs libdw 2>/dev/null || echo -ldw -lelf)
 CLANG_CFLAGS := -I$(LLVM_PREFIX)/include
 CLANG_LIBS := -L$(LLVM_PREFIX)/lib -lclang -Wl,-rpath,$(LLVM_PREFIX)/lib
 
@@ -41,8 +42,9 @@ ALL_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Werror -D_GNU_SOURCE \
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # What each program links besides lib/ and libc: libclang only in
-# pesq-deps, libcurl only in pesq-llm.
-LIBS_pesq-fold =
+# pesq-deps, libcurl only in pesq-llm, libdw (and libstdc++'s demangler)
+# only in pesq-fold.
+LIBS_pesq-fold = $(DW_LIBS) -lstdc++
 LIBS_pesq-hot =
 LIBS_pesq-deps = $(CLANG_LIBS) $(GIT2_LIBS)
 LIBS_pesq-prompt = $(GIT2_LIBS)
@@ -65,7 +67,7 @@ MANS := $(patsubst man/%.scd,bin/man/%,$(wildcard man/*.scd))
 DEBIAN_PACKAGES = build-essential pkg-config git perl man-db \
 	libgit2-dev libcurl4-openssl-dev libclang-dev llvm-14 \
 	libjsmn-dev jq scdoc linux-perf bubblewrap \
-	clang libclang-rt-14-dev libxml2-utils libstb-dev
+	clang libclang-rt-14-dev libxml2-utils libstb-dev libdw-dev
 
 PROVE ?= prove
 PROVE_FLAGS ?= -j2

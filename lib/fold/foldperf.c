@@ -52,8 +52,57 @@ foldperf_reset(struct fold *f)
 		sbuf_reset(&f->join);
 	}
 	f->in_event = f->dropped = f->skip_rest = 0;
-	f->nframes = 0;
+	f->nframes = f->nlines = f->nuser = 0;
 	f->kpos = f->kcap;
+	if (f->leaf_mod.len) {
+		sbuf_reset(&f->leaf_mod);
+		sbuf_reset(&f->leaf_src);
+	}
+	if (f->inl_pc.len)
+		sbuf_reset(&f->inl_pc);
+}
+
+/* Is the frame text at kbuf[pos + 1] main or a thread's start? */
+static int
+is_root_fn(const struct fold *f, size_t pos)
+{
+	static const char *const roots[] = {
+		"main", "_start", "__libc_start_main", "__libc_start_call_main",
+		"start_thread", "clone", "clone3", "__clone", "__clone3",
+		"thread_start",
+	};
+	const char *s = f->kbuf + pos + 1, *e;
+	size_t n, i;
+
+	e = memchr(s, ';', f->kcap - pos - 1);
+	n = e ? (size_t)(e - s) : f->kcap - pos - 1;
+	for (i = 0; i < sizeof(roots) / sizeof(*roots); i++)
+		if (strlen(roots[i]) == n && !memcmp(roots[i], s, n))
+			return 1;
+	return 0;
+}
+
+/* Count the sample's depth outside the kernel (fold_depth). */
+static void
+count_depth(struct fold *f, uint64_t w)
+{
+	const char *s, *e;
+	size_t pos;
+
+	if (!f->nuser || f->oneline)
+		return;		/* no call graph was recorded */
+	f->depth_n++;
+	f->depth_user += w;
+	pos = f->kcap - f->upos;
+	if (f->nuser > 1 || is_root_fn(f, pos))
+		return;
+	f->depth_shallow += w;
+	if (!f->shallow_ex.len) {
+		s = f->kbuf + pos + 1;
+		e = memchr(s, ';', f->kcap - pos - 1);
+		sbuf_add(&f->shallow_ex, s, e ? (size_t)(e - s) :
+			 f->kcap - pos - 1);
+	}
 }
 
 void
@@ -63,6 +112,9 @@ foldperf_flush(struct fold *f)
 	size_t len;
 
 	if (f->in_event && !f->dropped) {
+		if (f->o.flags & FOLD_LINES)
+			foldlines_sample(f, f->o.flags & FOLD_SAMPLES ? 1 :
+					 f->period);
 		if (f->skip_rest) {
 			key = f->kbuf + f->kpos + 1;
 			len = f->kcap - f->kpos - 1;
@@ -76,6 +128,7 @@ foldperf_flush(struct fold *f)
 			key = f->kbuf + f->kpos;
 			len = f->kcap - f->kpos;
 		}
+		count_depth(f, f->o.flags & FOLD_SAMPLES ? 1 : f->period);
 		stackmap_add(&f->map, key, len,
 			     f->o.flags & FOLD_SAMPLES ? 1 : f->period);
 		if (f->map.overflow && !f->warned[FOLD_W_OVERFLOW])
@@ -138,9 +191,53 @@ push_part(struct fold *f, const char *s, size_t n, size_t idx,
 	return hit;
 }
 
-/* A parsed frame line of the current sample. */
+/*
+ * The frame line named from its binary (--resolve, --inline): its
+ * function (when perf had none) and the functions inlined there. 1 when
+ * done (*hit set for --skip-after), 0 when the default rules apply.
+ */
+static int
+add_from_binary(struct fold *f, const struct foldsym_line *fl,
+		const char *s, size_t n, int leaf, int *hit)
+{
+	struct elfaddr_res r;
+	uint64_t pc;
+	size_t k;
+	int unknown = n == 9 && !memcmp(s, "[unknown]", 9);
+
+	if (!unknown && !(f->o.flags & FOLD_INLINE))
+		return 0;
+	if (!foldsym_is_file(fl->mod, fl->modn) ||
+	    fold_parse_hex(fl->pc, fl->pcn, &pc))
+		return 0;
+	if (!f->ea)
+		f->ea = elfaddr_new();
+	elfaddr_lookup(f->ea, fl->mod, fl->modn, pc, !leaf, &r);
+	if (unknown) {
+		if (!r.fn)
+			return 0;
+		s = r.fn;
+		n = strlen(s);
+	}
+	*hit = 0;
+	if (f->o.flags & FOLD_INLINE)
+		for (k = r.ninl; k-- > 0;)
+			if (push_part(f, r.inl[k], strlen(r.inl[k]), 1, fl)) {
+				*hit = 1;
+				return 1;
+			}
+	*hit = push_part(f, s, n, 0, fl);
+	return 1;
+}
+
+/*
+ * A parsed frame line of the current sample. leaf: the first of the
+ * sample; binary: name it from its binary (--resolve, --inline: not for
+ * a frame perf already gave its inlined functions).
+ */
 static void
-add_frame(struct fold *f, const struct foldsym_line *fl)
+add_frame(struct fold *f, const struct foldsym_line *fl, int leaf,
+	  int binary)
 {
 	const char *s = fl->fn, *arrow;
 	size_t n = fl->fnn, i, nparts, k;
@@ -155,6 +252,18 @@ add_frame(struct fold *f, const struct foldsym_line *fl)
 		foldsym_rust(&f->rust, s, n);
 		s = f->rust.buf;
 		n = f->rust.len;
+	}
+	if (binary && add_from_binary(f, fl, s, n, leaf, &hit)) {
+		if (hit || matches_skip_after(f, s, n))
+			f->skip_rest = 1;
+		return;
+	}
+	if ((f->o.flags & FOLD_INLINE) && fl->modn == 7 &&
+	    !memcmp(fl->mod, "inlined", 7)) {
+		/* perf script --inline: a function inlined at the next frame */
+		if (push_part(f, s, n, 1, fl) || matches_skip_after(f, s, n))
+			f->skip_rest = 1;
+		return;
 	}
 	hit = f->o.skip_after && matches_skip_after(f, s, n);
 	arrow = n > 2 ? memmem(s, n, "->", 2) : NULL;
@@ -186,15 +295,43 @@ add_frame(struct fold *f, const struct foldsym_line *fl)
  * A frame line of the current sample, through the cache: a line seen
  * before costs a hash, a compare and a copy.
  */
+#define BIN_FLAGS (FOLD_RESOLVE | FOLD_INLINE)
+
+/*
+ * A frame line of the current sample, through the cache: a line seen
+ * before costs a hash, a compare and a copy. The cache keeps what the
+ * line turned into: its frames, how many, whether it is outside the
+ * kernel (for fold_depth) and whether --skip-after matched.
+ */
 static void
 frame_line(struct fold *f, const struct foldsym_line *fl)
 {
-	const char *k = f->o.flags & FOLD_ADDRS ? fl->pc : fl->fn;
+	const char *k = f->o.flags & (FOLD_ADDRS | BIN_FLAGS) ? fl->pc : fl->fn;
 	size_t kn = fl->mod + fl->modn - k, used, vn;
 	uint64_t h, seed = f->is_java ? 0x9e3779b97f4a7c15ULL : 0;
 	const struct foldcache_ent *e;
 	size_t nf = f->nframes;
+	int leaf = !f->nlines++, binary = 0, user;
 
+	if ((f->o.flags & FOLD_LINES) && leaf)
+		foldlines_leaf(f, fl);
+	if (f->o.flags & BIN_FLAGS) {
+		/* a return address is looked up one byte back */
+		binary = 1;
+		if (leaf)
+			seed ^= 0xc2b2ae3d27d4eb4fULL;
+		if (f->inl_pc.len) {
+			/* perf gave the inlined functions already */
+			if (fl->pcn == f->inl_pc.len &&
+			    !memcmp(fl->pc, f->inl_pc.buf, fl->pcn)) {
+				binary = 0;
+				seed ^= 0x165667b19e3779f9ULL;
+			}
+			sbuf_reset(&f->inl_pc);
+		}
+		if (fl->modn == 7 && !memcmp(fl->mod, "inlined", 7))
+			sbuf_add(&f->inl_pc, fl->pc, fl->pcn);
+	}
 	e = foldcache_get(&f->cache, k, kn, seed, &h);
 	if (e) {
 		vn = e->vlen;
@@ -202,15 +339,26 @@ frame_line(struct fold *f, const struct foldsym_line *fl)
 			kbuf_grow(f, vn);
 		f->kpos -= vn;
 		memcpy(f->kbuf + f->kpos, foldcache_val(&f->cache, e), vn);
-		f->nframes += e->info >> 1;
+		f->nframes += e->info >> 2;
 		f->skip_rest = e->info & 1;
+		if (e->info & 2) {
+			f->nuser++;
+			f->upos = f->kcap - f->kpos;
+		}
 		return;
 	}
 	used = f->kcap - f->kpos;
-	add_frame(f, fl);
+	add_frame(f, fl, leaf, binary);
 	vn = f->kcap - f->kpos - used;
+	user = vn && !foldsym_is_kernel(fl->mod, fl->modn) &&
+	    !(fl->modn == 7 && !memcmp(fl->mod, "inlined", 7));
+	if (user) {
+		f->nuser++;
+		f->upos = f->kcap - f->kpos;
+	}
 	foldcache_put(&f->cache, k, kn, h, f->kbuf + f->kpos, vn,
-		      (uint32_t)(f->nframes - nf) << 1 | f->skip_rest);
+		      (uint32_t)(f->nframes - nf) << 2 | user << 1 |
+		      f->skip_rest);
 }
 
 size_t
@@ -286,8 +434,10 @@ start_event(struct fold *f, const struct foldsym_event *ev)
 	}
 	/* Without a call graph, perf puts the one frame on this line. */
 	if (ev->restn && !foldsym_parse_frame(ev->rest, ev->restn, 1, &fl)) {
-		add_frame(f, &fl);
+		frame_line(f, &fl);
+		f->oneline = 1;
 		foldperf_flush(f);
+		f->oneline = 0;
 	}
 }
 
@@ -375,6 +525,12 @@ foldperf_line(struct fold *f, const char *p, size_t n)
 			frame_cut_start(f, p, n);
 			return;
 		}
+		if (foldlines_is_src(p, n)) {
+			/* perf script -F +srcline */
+			if (f->o.flags & FOLD_LINES)
+				foldlines_src(f, p, n);
+			return;
+		}
 		/* A header without the blank line before it. */
 		if (!is_space(p[0]) && !foldsym_parse_event(p, n, &ev)) {
 			foldperf_flush(f);
@@ -389,6 +545,8 @@ foldperf_line(struct fold *f, const char *p, size_t n)
 		start_event(f, &ev);
 		return;
 	}
+	if (foldlines_is_src(p, n))
+		return;		/* a srcline after a frame on the header */
 	fold_warn_kind(f, FOLD_W_EVENT, "unrecognized line outside a "
 		       "sample skipped (further ones are not reported)");
 }

@@ -453,3 +453,11 @@ foldsym_is_jit(const char *mod, size_t n)
 		return 1;
 	return memmem(mod, n, "/jitted-", 8) && has_suffix(mod, n, ".so");
 }
+
+int
+foldsym_is_file(const char *mod, size_t n)
+{
+	return n > 1 && mod[0] == '/' && mod[1] != '/' &&
+	    !foldsym_is_kernel(mod, n) && !foldsym_is_jit(mod, n) &&
+	    !(n >= 7 && !memcmp(mod, "/memfd:", 7));
+}

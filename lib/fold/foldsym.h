@@ -75,4 +75,11 @@ void foldsym_rust(struct sbuf *out, const char *s, size_t n);
 int foldsym_is_kernel(const char *mod, size_t n);
 int foldsym_is_jit(const char *mod, size_t n);
 
+/*
+ * Is the module a file of the program that its symbols and lines can be
+ * read from: an absolute path, not the kernel's, a JIT's, an anonymous
+ * mapping ("//anon") or a memfd?
+ */
+int foldsym_is_file(const char *mod, size_t n);
+
 #endif
