@@ -81,9 +81,9 @@ on_warn(void *ctx, enum fold_warn kind, const char *name, uintmax_t line,
 
 /*
  * What the profile lacks, said once at the end: frames the binaries did
- * not name (when they end 1% of the samples, or with -v), and stacks cut
- * short by missing frame pointers (when most of at least
- * MIN_DEPTH_SAMPLES samples with call graphs have one frame).
+ * not name (when they end 1% of the samples, or with -v), and call
+ * chains cut short by missing frame pointers (when most of at least
+ * MIN_DEPTH_SAMPLES samples with call graphs do not reach main).
  */
 #define MIN_DEPTH_SAMPLES 20
 
@@ -104,14 +104,14 @@ say_missing(struct fold *f)
 		      u.addrs, u.addrs == 1 ? "" : "es", u.why_str);
 	}
 	fold_depth(f, &d);
-	if (d.n >= MIN_DEPTH_SAMPLES && d.shallow * 2 > d.user)
-		warnx("%.0f%% of the samples have a one-frame stack outside "
-		      "the kernel ('%s' and others, with no caller): the "
-		      "program was likely built without frame pointers; "
-		      "build it with -fno-omit-frame-pointer, or record "
-		      "with 'perf record --call-graph dwarf' (for git pesq: "
-		      "git config pesq.callGraph dwarf)",
-		      100.0 * d.shallow / d.user, d.example);
+	if (d.n >= MIN_DEPTH_SAMPLES && d.cut * 2 > d.user)
+		warnx("%.0f%% of the samples have call chains cut short: "
+		      "they do not reach main ('%s' and others lost their "
+		      "callers); the program was likely built without frame "
+		      "pointers: build it with -fno-omit-frame-pointer, or "
+		      "record with 'perf record --call-graph dwarf' (for git "
+		      "pesq: git config pesq.callGraph dwarf)",
+		      100.0 * d.cut / d.user, d.example);
 }
 
 static void

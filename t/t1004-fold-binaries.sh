@@ -175,35 +175,37 @@ test_expect_success '--lines: the srcline lines of perf script -F +srcline' '
 	test_cmp expect lines
 '
 
-# times N CMD...: CMD N times.
-times() {
-	i=0
-	while [ $i -lt $1 ]
+# repeat N CMD...: CMD N times.
+repeat() {
+	rn=$1 ri=0
+	shift
+	while [ $ri -lt $rn ]
 	do
 		"$@" || return
-		i=$((i + 1))
+		ri=$((ri + 1))
 	done
 }
 
-test_expect_success 'one-frame stacks: a warning that names the fix' '
+test_expect_success 'call chains cut short: a warning that names the fix' '
 	{
-		times 10 sample "1 leaf.constprop.0+0x28 (/x/y)" &&
-		times 10 sample "2 leaf.constprop.0+0x38 (/x/y)" &&
-		times 10 sample "3 helper+0x1 (/x/y)" "4 main+0x1 (/x/y)"
+		repeat 10 sample "1 leaf.constprop.0+0x28 (/x/y)" &&
+		repeat 10 sample "2 leaf.constprop.0+0x38 (/x/y)" &&
+		repeat 10 sample "3 helper+0x1 (/x/y)" "4 main+0x1 (/x/y)" &&
+		repeat 5 sample "5 leaf.constprop.0+0x38 (/x/y)" "6 [unknown] (/x/y)"
 	} >in &&
 	pesq-fold in >actual 2>err &&
-	test_grep "67% of the samples have a one-frame stack outside the kernel (.leaf.constprop.0. and others, with no caller): the program was likely built without frame pointers; build it with -fno-omit-frame-pointer, or record with .perf record --call-graph dwarf. (for git pesq: git config pesq.callGraph dwarf)" err &&
+	test_grep "71% of the samples have call chains cut short: they do not reach main (.leaf.constprop.0. and others lost their callers); the program was likely built without frame pointers: build it with -fno-omit-frame-pointer, or record with .perf record --call-graph dwarf. (for git pesq: git config pesq.callGraph dwarf)" err &&
 	pesq-fold -q in >actual 2>err &&
 	test_must_be_empty err
 '
 
 test_expect_success 'no warning for main alone, deep stacks or kernel frames' '
 	{
-		times 10 sample "1 main+0x28 (/x/y)" &&
-		times 10 sample "2 f (/x/y)" "3 main (/x/y)" &&
-		times 10 sample "ffffffff81000c82 asm_exc_page_fault ([kernel.kallsyms])" \
+		repeat 10 sample "1 main+0x28 (/x/y)" &&
+		repeat 10 sample "2 f (/x/y)" "3 main (/x/y)" &&
+		repeat 10 sample "ffffffff81000c82 asm_exc_page_fault ([kernel.kallsyms])" \
 			"5 main (/x/y)" &&
-		times 30 sample "ffffffff81000c82 schedule ([kernel.kallsyms])" \
+		repeat 30 sample "ffffffff81000c82 schedule ([kernel.kallsyms])" \
 			"ffffffff81000c83 kthread ([kernel.kallsyms])"
 	} >in &&
 	pesq-fold in >actual 2>err &&
@@ -211,12 +213,12 @@ test_expect_success 'no warning for main alone, deep stacks or kernel frames' '
 '
 
 test_expect_success 'no warning without call graphs, or for a few samples' '
-	times 30 printf "prog 1 [000] 1.0: 1 cycles:  1 leaf+0x1 (/x/y)\n" >in &&
+	repeat 30 printf "prog 1 [000] 1.0: 1 cycles:  1 leaf+0x1 (/x/y)\n" >in &&
 	pesq-fold in >actual 2>err &&
 	echo "prog;leaf 30" >expect &&
 	test_cmp expect actual &&
 	test_must_be_empty err &&
-	times 19 sample "1 leaf (/x/y)" >in &&
+	repeat 19 sample "1 leaf (/x/y)" >in &&
 	pesq-fold in >actual 2>err &&
 	test_must_be_empty err
 '
@@ -250,7 +252,7 @@ test_expect_success PERF,CC 'a recording without frame pointers is warned about'
 	perf record -q -g -o nofp.data ./hot-chain 20000 >/dev/null 2>&1 &&
 	perf script -i nofp.data >nofp.txt 2>/dev/null &&
 	pesq-fold nofp.txt >folded 2>err &&
-	test_grep "one-frame stack" err
+	test_grep "call chains cut short" err
 '
 
 test_done

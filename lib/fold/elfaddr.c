@@ -47,6 +47,12 @@ struct ea_load {
 	uint64_t off, size, va, memsz;
 };
 
+/* An address range of a compile unit (DWARF addresses). */
+struct ea_curange {
+	Dwarf_Addr lo, hi;
+	Dwarf_Die die;
+};
+
 struct ea_file {
 	char *path;
 	enum elfaddr_why why;	/* of the file as a whole */
@@ -55,6 +61,9 @@ struct ea_file {
 	Elf *elf;
 	GElf_Addr bias;
 	Dwarf *dw;
+	Dwarf_Addr dwbias;	/* module address - DWARF address */
+	struct ea_curange *cur;	/* the units' ranges, by lo; NULL: not yet */
+	size_t ncur;
 	int is_exec, has_symtab;
 	int stripped;		/* no .symtab, no DWARF: .dynsym at most */
 	struct ea_load *load;
@@ -115,6 +124,7 @@ file_free(void *p)
 	hmap_free(&m->cus, cu_free);
 	hmap_free(&m->memo, free);
 	hmap_free(&m->strs, NULL);
+	free(m->cur);
 	free(m->load);
 	free(m->path);
 	free(m);
@@ -191,7 +201,6 @@ file_open(struct ea_file *m)
 {
 	GElf_Ehdr eh;
 	GElf_Phdr ph;
-	Dwarf_Addr dwbias;
 	size_t i, n;
 
 	if (access(m->path, R_OK)) {
@@ -220,7 +229,7 @@ file_open(struct ea_file *m)
 		m->nload++;
 	}
 	m->has_symtab = has_symtab(m->elf);
-	m->dw = dwfl_module_getdwarf(m->mod, &dwbias);
+	m->dw = dwfl_module_getdwarf(m->mod, &m->dwbias);
 	m->stripped = !m->has_symtab && !m->dw;
 	m->why = ELFADDR_OK;
 }
@@ -350,6 +359,59 @@ ivcmp(const void *va, const void *vb)
 	return (a->rec > b->rec) - (a->rec < b->rec);
 }
 
+static int
+curcmp(const void *va, const void *vb)
+{
+	const struct ea_curange *a = va, *b = vb;
+
+	return (a->lo > b->lo) - (a->lo < b->lo);
+}
+
+/*
+ * The unit whose ranges hold a (a DWARF address), from an index of every
+ * unit's ranges made on first use: libdw finds units through
+ * .debug_aranges, which clang does not write.
+ */
+static Dwarf_Die *
+cu_find(struct ea_file *m, Dwarf_Addr a)
+{
+	Dwarf_Die *cu = NULL;
+	Dwarf_Addr bias, base, lo, hi;
+	size_t cap = 0, l = 0, h, mid;
+	ptrdiff_t o;
+
+	if (!m->cur) {
+		m->cur = xmalloc(sizeof(*m->cur));
+		while ((cu = dwfl_module_nextcu(m->mod, cu, &bias))) {
+			o = 0;
+			while ((o = dwarf_ranges(cu, o, &base, &lo, &hi)) > 0) {
+				if (hi <= lo)
+					continue;
+				XGROW(m->cur, m->ncur + 1, cap);
+				m->cur[m->ncur].lo = lo;
+				m->cur[m->ncur].hi = hi;
+				m->cur[m->ncur].die = *cu;
+				m->ncur++;
+			}
+		}
+		if (m->ncur > 1)
+			qsort(m->cur, m->ncur, sizeof(*m->cur), curcmp);
+	}
+	h = m->ncur;
+	while (l < h) {
+		mid = l + (h - l) / 2;
+		if (m->cur[mid].lo <= a)
+			l = mid + 1;
+		else
+			h = mid;
+	}
+	/* ranges of different units do not overlap; a few may nest */
+	while (l-- > 0)
+		if (a < m->cur[l].hi)
+			return &m->cur[l].die;
+	return NULL;
+}
+
 static struct ea_cu *
 cu_get(struct ea_file *m, Dwarf_Die *cudie)
 {
@@ -440,19 +502,21 @@ sym_at(struct ea_file *m, Dwarf_Addr a)
 	return fn_name(m, s);
 }
 
-/* The source line of a, into res. */
+/* The source line of a (a DWARF address in unit cudie), into res. */
 static void
-line_at(struct elfaddr *ea, struct ea_file *m, Dwarf_Addr a,
-	struct elfaddr_res *res)
+line_at(struct elfaddr *ea, struct ea_file *m, Dwarf_Die *cudie,
+	Dwarf_Addr a, struct elfaddr_res *res)
 {
-	Dwfl_Line *l = dwfl_module_getsrc(m->mod, a);
+	Dwarf_Line *l = dwarf_getsrc_die(cudie, a);
+	Dwarf_Attribute at;
 	const char *f, *dir;
 	int line;
 
-	if (!l || !(f = dwfl_lineinfo(l, NULL, &line, NULL, NULL, NULL)) ||
-	    line <= 0)
+	if (!l || dwarf_lineno(l, &line) || line <= 0 ||
+	    !(f = dwarf_linesrc(l, NULL, NULL)))
 		return;
-	if (f[0] != '/' && (dir = dwfl_line_comp_dir(l)) && dir[0] == '/') {
+	if (f[0] != '/' && (dir = dwarf_formstring(dwarf_attr(cudie,
+				DW_AT_comp_dir, &at))) && dir[0] == '/') {
 		sbuf_reset(&ea->tmp);
 		sbuf_addf(&ea->tmp, "%s/%s", dir, f);
 		f = ea->tmp.buf;
@@ -468,8 +532,8 @@ lookup(struct elfaddr *ea, struct ea_file *m, uint64_t pc, int ret)
 	struct ea_memo *e;
 	struct ea_cu *cu = NULL;
 	struct elfaddr_res res = { ELFADDR_OK, NULL, NULL, 0, NULL, 0, 0 };
-	Dwarf_Addr va, a, cubias = 0;
-	Dwarf_Die *cudie;
+	Dwarf_Addr va, a;
+	Dwarf_Die *cudie = NULL;
 	uint32_t r = NONE, k, n = 0, chain[64];
 	int ok;
 
@@ -480,10 +544,10 @@ lookup(struct elfaddr *ea, struct ea_file *m, uint64_t pc, int ret)
 	}
 	a = va - (ret ? 1 : 0) + m->bias;
 	res.fn = sym_at(m, a);
-	if (m->dw && (cudie = dwfl_module_addrdie(m->mod, a, &cubias))) {
+	if (m->dw && (cudie = cu_find(m, a - m->dwbias))) {
 		res.dwarf = 1;
 		cu = cu_get(m, cudie);
-		r = cu_innermost(cu, a - cubias);
+		r = cu_innermost(cu, a - m->dwbias);
 	}
 	/* the inlined calls, innermost first, then their function */
 	for (k = r; k != NONE && n < 64; k = cu->rec[k].parent) {
@@ -497,7 +561,8 @@ lookup(struct elfaddr *ea, struct ea_file *m, uint64_t pc, int ret)
 		n--;
 	if (!res.fn)
 		res.why = m->stripped ? ELFADDR_STRIPPED : ELFADDR_NOSYM;
-	line_at(ea, m, a, &res);
+	if (cudie)
+		line_at(ea, m, cudie, a - m->dwbias, &res);
 done:
 	e = xmalloc(sizeof(*e) + n * sizeof(e->inl[0]));
 	res.ninl = 0;

@@ -27,7 +27,7 @@ fold_new(const struct fold_opts *opts)
 	sbuf_init(&f->rust, 256);
 	sbuf_init(&f->join, 0);
 	sbuf_init(&f->inl_pc, 0);
-	sbuf_init(&f->shallow_ex, 0);
+	sbuf_init(&f->cut_ex, 0);
 	sbuf_init(&f->leaf_mod, 0);
 	sbuf_init(&f->leaf_pc, 0);
 	sbuf_init(&f->leaf_src, 0);
@@ -55,7 +55,7 @@ fold_free(struct fold *f)
 	sbuf_release(&f->rust);
 	sbuf_release(&f->join);
 	sbuf_release(&f->inl_pc);
-	sbuf_release(&f->shallow_ex);
+	sbuf_release(&f->cut_ex);
 	sbuf_release(&f->leaf_mod);
 	sbuf_release(&f->leaf_pc);
 	sbuf_release(&f->leaf_src);
@@ -91,8 +91,8 @@ fold_depth(const struct fold *f, struct fold_depth *d)
 {
 	d->n = f->depth_n;
 	d->user = f->depth_user;
-	d->shallow = f->depth_shallow;
-	d->example = f->shallow_ex.len ? f->shallow_ex.buf : NULL;
+	d->cut = f->depth_cut;
+	d->example = f->cut_ex.len ? f->cut_ex.buf : NULL;
 }
 
 /* Is the frame s[0, n) the name of an unnamed address of base? */

@@ -85,16 +85,16 @@ uintmax_t fold_count(const struct fold *f, enum fold_warn kind);
 struct stackmap *fold_stacks(struct fold *f);
 
 /*
- * How deep the stacks of the program's own code were, for the warning
- * about missing frame pointers: of the samples with a call graph and
- * frames outside the kernel, how many (n) and their count (user:
+ * Whether the call chains of the program's own code were whole, for the
+ * warning about missing frame pointers: of the samples with a call graph
+ * and frames outside the kernel, how many (n) and their count (user:
  * periods, or samples with FOLD_SAMPLES), and the count of those whose
- * only such frame is a function other than main (or a thread's start):
- * a leaf whose callers perf could not find. example is the first such
- * function (owned by f).
+ * chain there does not start at main, the C library's or a thread's
+ * start (cut): perf lost the callers. example is the innermost frame
+ * outside the kernel of most of those, when one is (owned by f).
  */
 struct fold_depth {
-	uint64_t n, user, shallow;
+	uint64_t n, user, cut;
 	const char *example;
 };
 

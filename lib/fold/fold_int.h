@@ -44,10 +44,12 @@ struct fold {
 	size_t nlines;		/* frame lines of the current sample */
 	struct sbuf inl_pc;	/* pc of perf's last "(inlined)" frame */
 	size_t nuser;		/* frame lines outside the kernel */
-	size_t upos;		/* the last one's frames: kcap - their kpos */
+	size_t ulpos;		/* the first one's frames: kcap - their kpos */
+	int uroot;		/* the last one starts a call chain (main) */
 	int oneline;		/* the sample's frame is on its header */
-	uint64_t depth_n, depth_user, depth_shallow;
-	struct sbuf shallow_ex;
+	uint64_t depth_n, depth_user, depth_cut;
+	struct sbuf cut_ex;
+	uint64_t cut_votes;
 
 	struct stackmap lines;	/* "fn\0file\0line" -> count (FOLD_LINES) */
 	struct sbuf leaf_mod, leaf_pc;	/* of the sample's leaf frame */

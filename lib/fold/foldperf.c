@@ -62,46 +62,67 @@ foldperf_reset(struct fold *f)
 		sbuf_reset(&f->inl_pc);
 }
 
-/* Is the frame text at kbuf[pos + 1] main or a thread's start? */
+/*
+ * Is the first frame of s[0, n) (frames joined by ';') a function a
+ * whole call chain starts from: main, the C library's start, a thread's?
+ */
 static int
-is_root_fn(const struct fold *f, size_t pos)
+is_root_fn(const char *s, size_t n)
 {
 	static const char *const roots[] = {
-		"main", "_start", "__libc_start_main", "__libc_start_call_main",
-		"start_thread", "clone", "clone3", "__clone", "__clone3",
-		"thread_start",
+		"main", "_start", "__libc_start_main", "__libc_start_main_impl",
+		"__libc_start_call_main", "start_thread", "clone", "clone3",
+		"__clone", "__clone3", "thread_start", "_dl_start",
+		"_dl_start_user", "runtime.goexit", "runtime.main",
+		"runtime.mstart",
 	};
-	const char *s = f->kbuf + pos + 1, *e;
-	size_t n, i;
+	const char *e = memchr(s, ';', n);
+	size_t i;
 
-	e = memchr(s, ';', f->kcap - pos - 1);
-	n = e ? (size_t)(e - s) : f->kcap - pos - 1;
+	if (e)
+		n = e - s;
+	if (n >= 4 && s[n - 4] == '_' && s[n - 3] == '[' && s[n - 1] == ']')
+		n -= 4;
 	for (i = 0; i < sizeof(roots) / sizeof(*roots); i++)
 		if (strlen(roots[i]) == n && !memcmp(roots[i], s, n))
 			return 1;
 	return 0;
 }
 
-/* Count the sample's depth outside the kernel (fold_depth). */
+/*
+ * Count the sample for fold_depth: its call chain outside the kernel
+ * is cut when its outermost frame there is no root function.
+ */
 static void
 count_depth(struct fold *f, uint64_t w)
 {
 	const char *s, *e;
-	size_t pos;
+	size_t pos, n;
 
 	if (!f->nuser || f->oneline)
 		return;		/* no call graph was recorded */
 	f->depth_n++;
 	f->depth_user += w;
-	pos = f->kcap - f->upos;
-	if (f->nuser > 1 || is_root_fn(f, pos))
+	if (f->uroot)
 		return;
-	f->depth_shallow += w;
-	if (!f->shallow_ex.len) {
-		s = f->kbuf + pos + 1;
-		e = memchr(s, ';', f->kcap - pos - 1);
-		sbuf_add(&f->shallow_ex, s, e ? (size_t)(e - s) :
-			 f->kcap - pos - 1);
+	f->depth_cut += w;
+	/*
+	 * The example: the innermost frame outside the kernel that most of
+	 * these samples have, by majority vote (Boyer-Moore): one compare a
+	 * sample, and the function of more than half of them if there is one.
+	 */
+	pos = f->kcap - f->ulpos + 1;
+	s = f->kbuf + pos;
+	e = memchr(s, ';', f->kcap - pos);
+	n = e ? (size_t)(e - s) : f->kcap - pos;
+	if (n == f->cut_ex.len && !memcmp(s, f->cut_ex.buf, n)) {
+		f->cut_votes++;
+	} else if (!f->cut_votes) {
+		sbuf_reset(&f->cut_ex);
+		sbuf_add(&f->cut_ex, s, n);
+		f->cut_votes = 1;
+	} else {
+		f->cut_votes--;
 	}
 }
 
@@ -297,6 +318,15 @@ add_frame(struct fold *f, const struct foldsym_line *fl, int leaf,
  */
 #define BIN_FLAGS (FOLD_RESOLVE | FOLD_INLINE)
 
+/* A frame line outside the kernel was pushed; root: it starts a chain. */
+static inline void
+user_line(struct fold *f, int root)
+{
+	if (!f->nuser++)
+		f->ulpos = f->kcap - f->kpos;
+	f->uroot = root;
+}
+
 /*
  * A frame line of the current sample, through the cache: a line seen
  * before costs a hash, a compare and a copy. The cache keeps what the
@@ -311,7 +341,7 @@ frame_line(struct fold *f, const struct foldsym_line *fl)
 	uint64_t h, seed = f->is_java ? 0x9e3779b97f4a7c15ULL : 0;
 	const struct foldcache_ent *e;
 	size_t nf = f->nframes;
-	int leaf = !f->nlines++, binary = 0, user;
+	int leaf = !f->nlines++, binary = 0, user, root;
 
 	if ((f->o.flags & FOLD_LINES) && leaf)
 		foldlines_leaf(f, fl);
@@ -339,12 +369,10 @@ frame_line(struct fold *f, const struct foldsym_line *fl)
 			kbuf_grow(f, vn);
 		f->kpos -= vn;
 		memcpy(f->kbuf + f->kpos, foldcache_val(&f->cache, e), vn);
-		f->nframes += e->info >> 2;
+		f->nframes += e->info >> 3;
 		f->skip_rest = e->info & 1;
-		if (e->info & 2) {
-			f->nuser++;
-			f->upos = f->kcap - f->kpos;
-		}
+		if (e->info & 2)
+			user_line(f, e->info & 4);
 		return;
 	}
 	used = f->kcap - f->kpos;
@@ -352,12 +380,11 @@ frame_line(struct fold *f, const struct foldsym_line *fl)
 	vn = f->kcap - f->kpos - used;
 	user = vn && !foldsym_is_kernel(fl->mod, fl->modn) &&
 	    !(fl->modn == 7 && !memcmp(fl->mod, "inlined", 7));
-	if (user) {
-		f->nuser++;
-		f->upos = f->kcap - f->kpos;
-	}
+	root = user && is_root_fn(f->kbuf + f->kpos + 1, vn - 1);
+	if (user)
+		user_line(f, root);
 	foldcache_put(&f->cache, k, kn, h, f->kbuf + f->kpos, vn,
-		      (uint32_t)(f->nframes - nf) << 2 | user << 1 |
+		      (uint32_t)(f->nframes - nf) << 3 | root << 2 | user << 1 |
 		      f->skip_rest);
 }
 
