@@ -42,9 +42,9 @@ ALL_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Werror -D_GNU_SOURCE \
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # What each program links besides lib/ and libc: libclang only in
-# pesq-deps, libcurl only in pesq-llm, libdw (and libstdc++'s demangler)
-# only in pesq-fold.
-LIBS_pesq-fold = $(DW_LIBS) -lstdc++
+# pesq-deps, libcurl only in pesq-llm, libdw only in pesq-fold (which
+# loads libstdc++'s demangler when it meets a C++ name).
+LIBS_pesq-fold = $(DW_LIBS)
 LIBS_pesq-hot =
 LIBS_pesq-deps = $(CLANG_LIBS) $(GIT2_LIBS)
 LIBS_pesq-prompt = $(GIT2_LIBS)

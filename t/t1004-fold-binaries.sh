@@ -93,6 +93,40 @@ test_expect_success CC,ADDR2LINE 'a program built with -no-pie (ET_EXEC) is read
 	test_cmp expect actual
 '
 
+test_lazy_prereq CXX 'command -v c++'
+
+test_expect_success CXX,ADDR2LINE 'C++: names demangled, anonymous namespaces and members kept' '
+	cat >a.cc <<-\EOF &&
+	#include <cstdio>
+	namespace ns {
+	struct Hasher {
+		unsigned long h = 1469598103934665603UL;
+		inline __attribute__((always_inline)) void
+		add(unsigned char c) { h = (h ^ c) * 1099511628211UL; }
+	};
+	namespace {
+	__attribute__((noinline)) unsigned long
+	run(const unsigned char *s, unsigned long n)
+	{
+		Hasher x;
+		for (unsigned long i = 0; i < n; i++)
+			x.add(s[i]);
+		return x.h;
+	}
+	}
+	}
+	int main() { static unsigned char b[64]; std::printf("%lu\n", ns::run(b, sizeof b)); }
+	EOF
+	c++ -O2 -g -o cxx a.cc &&
+	fn=$(nm cxx | awk "/3run/ { print \$3; exit }") &&
+	add=$(inside cxx "$fn" _ZN2ns6Hasher3addEh) &&
+	test -n "$add" &&
+	sample "$(off cxx $add) [unknown] ($(pwd)/cxx)" >in &&
+	pesq-fold --inline in >actual &&
+	echo "prog;ns::(anonymous namespace)::run;ns::Hasher::add_[i] 1" >expect &&
+	test_cmp expect actual
+'
+
 test_expect_success CC,ADDR2LINE 'what stays unnamed is said with the reason' '
 	read c m <addrs &&
 	sample "$c [unknown] ($(pwd)/gone/inline)" >in &&

@@ -2,6 +2,7 @@
  * Addresses of a profiled program named from its own ELF file (libdw).
  * See elfaddr.h.
  */
+#include <dlfcn.h>
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
@@ -14,9 +15,30 @@
 #include "base/sbuf.h"
 #include "base/xalloc.h"
 
-/* libstdc++'s demangler (the C++ ABI's), linked into pesq-fold. */
-extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
-			    int *status);
+/*
+ * The C++ ABI's demangler, from libstdc++, loaded when the first C++
+ * name is met: linking libstdc++ would cost every run its start-up (a
+ * millisecond), most of them for C programs. NULL when it is not there
+ * (names then stay mangled).
+ */
+typedef char *(*demangle_fn)(const char *mangled, char *buf, size_t *len,
+			     int *status);
+
+static demangle_fn
+cxa_demangle(void)
+{
+	static int tried;
+	static demangle_fn fn;
+	void *h, *sym;
+
+	if (!tried) {
+		tried = 1;
+		h = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
+		if (h && (sym = dlsym(h, "__cxa_demangle")))
+			memcpy(&fn, &sym, sizeof(fn));
+	}
+	return fn;
+}
 
 #define NONE UINT32_MAX
 
@@ -160,9 +182,9 @@ demangle(const char *s)
 	int status = -1;
 	char *d;
 
-	if (s[0] != '_' || s[1] != 'Z')
+	if (s[0] != '_' || s[1] != 'Z' || !cxa_demangle())
 		return NULL;
-	d = __cxa_demangle(s, NULL, NULL, &status);
+	d = cxa_demangle()(s, NULL, NULL, &status);
 	if (status) {
 		free(d);
 		return NULL;

@@ -90,8 +90,8 @@ struct stackmap *fold_stacks(struct fold *f);
  * and frames outside the kernel, how many (n) and their count (user:
  * periods, or samples with FOLD_SAMPLES), and the count of those whose
  * chain there does not start at main, the C library's or a thread's
- * start (cut): perf lost the callers. example is the innermost frame
- * outside the kernel of most of those, when one is (owned by f).
+ * start (cut): perf lost the callers. example is the leaf function of
+ * most of those, when one is (owned by f).
  */
 struct fold_depth {
 	uint64_t n, user, cut;

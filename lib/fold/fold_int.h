@@ -43,13 +43,11 @@ struct fold {
 	struct elfaddr *ea;	/* binaries read (FOLD_RESOLVE, FOLD_INLINE) */
 	size_t nlines;		/* frame lines of the current sample */
 	struct sbuf inl_pc;	/* pc of perf's last "(inlined)" frame */
-	size_t nuser;		/* frame lines outside the kernel */
-	size_t ulpos;		/* the first one's frames: kcap - their kpos */
-	int uroot;		/* the last one starts a call chain (main) */
+	uint32_t linfo;		/* the cache's info word of the last line */
 	int oneline;		/* the sample's frame is on its header */
 	uint64_t depth_n, depth_user, depth_cut;
 	struct sbuf cut_ex;
-	uint64_t cut_votes;
+	uint64_t cut_votes, depth_ncut;
 
 	struct stackmap lines;	/* "fn\0file\0line" -> count (FOLD_LINES) */
 	struct sbuf leaf_mod, leaf_pc;	/* of the sample's leaf frame */

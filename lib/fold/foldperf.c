@@ -9,6 +9,19 @@
 #include "fold/foldsym.h"
 #include "base/xalloc.h"
 
+/* The options that name frames from the binaries. */
+#define BIN_FLAGS (FOLD_RESOLVE | FOLD_INLINE)
+
+/*
+ * The bits of the cache's info word of a frame line: --skip-after
+ * matched; the line is outside the kernel; its outermost frame starts a
+ * call chain (main); the number of frames it pushed, above them.
+ */
+#define INFO_SKIP	1u
+#define INFO_USER	2u
+#define INFO_ROOT	4u
+#define INFO_SHIFT	3
+
 /* Make room for need more bytes in front of kbuf's content. */
 static void
 kbuf_grow(struct fold *f, size_t need)
@@ -52,7 +65,8 @@ foldperf_reset(struct fold *f)
 		sbuf_reset(&f->join);
 	}
 	f->in_event = f->dropped = f->skip_rest = 0;
-	f->nframes = f->nlines = f->nuser = 0;
+	f->nframes = f->nlines = 0;
+	f->linfo = 0;
 	f->kpos = f->kcap;
 	if (f->leaf_mod.len) {
 		sbuf_reset(&f->leaf_mod);
@@ -90,31 +104,37 @@ is_root_fn(const char *s, size_t n)
 }
 
 /*
- * Count the sample for fold_depth: its call chain outside the kernel
- * is cut when its outermost frame there is no root function.
+ * Count the sample for fold_depth. perf lists the kernel's frames first
+ * and the program's after them, so the last frame line says it all: it
+ * is outside the kernel when the sample has such frames at all, and its
+ * outermost frame is where the chain starts.
  */
 static void
 count_depth(struct fold *f, uint64_t w)
 {
 	const char *s, *e;
-	size_t pos, n;
+	size_t n;
 
-	if (!f->nuser || f->oneline)
-		return;		/* no call graph was recorded */
+	if (!(f->linfo & INFO_USER) || f->oneline)
+		return;		/* the kernel's, or no call graph recorded */
 	f->depth_n++;
 	f->depth_user += w;
-	if (f->uroot)
+	if (f->linfo & INFO_ROOT)
 		return;
 	f->depth_cut += w;
 	/*
-	 * The example: the innermost frame outside the kernel that most of
-	 * these samples have, by majority vote (Boyer-Moore): one compare a
-	 * sample, and the function of more than half of them if there is one.
+	 * The example: the leaf that most of these samples have, by majority
+	 * vote (Boyer-Moore) of one sample in 16: the function of more than
+	 * half of them if there is one.
 	 */
-	pos = f->kcap - f->ulpos + 1;
-	s = f->kbuf + pos;
-	e = memchr(s, ';', f->kcap - pos);
-	n = e ? (size_t)(e - s) : f->kcap - pos;
+	if (f->depth_ncut++ & 15)
+		return;
+	s = memrchr(f->kbuf + f->kpos, ';', f->kcap - f->kpos);
+	s = s ? s + 1 : f->kbuf + f->kpos;
+	n = f->kbuf + f->kcap - s;
+	e = n >= 4 && s[n - 1] == ']' && s[n - 4] == '_' ? s + n - 4 : NULL;
+	if (e && (e[2] == 'k' || e[2] == 'i' || e[2] == 'j'))
+		n -= 4;
 	if (n == f->cut_ex.len && !memcmp(s, f->cut_ex.buf, n)) {
 		f->cut_votes++;
 	} else if (!f->cut_votes) {
@@ -313,79 +333,93 @@ add_frame(struct fold *f, const struct foldsym_line *fl, int leaf,
 }
 
 /*
- * A frame line of the current sample, through the cache: a line seen
- * before costs a hash, a compare and a copy.
+ * For --resolve, --inline and --lines: what else a frame line needs, as
+ * bits: BIN_LEAF, the sample's leaf (others hold a return address, which
+ * is looked up one byte back); BIN_NAME, to be named from its binary;
+ * BIN_PERFINL, perf gave its inlined functions already. The first and
+ * the last are part of the cache key.
  */
-#define BIN_FLAGS (FOLD_RESOLVE | FOLD_INLINE)
+#define BIN_LEAF	1u
+#define BIN_NAME	2u
+#define BIN_PERFINL	4u
 
-/* A frame line outside the kernel was pushed; root: it starts a chain. */
-static inline void
-user_line(struct fold *f, int root)
+static unsigned
+frame_bin(struct fold *f, const struct foldsym_line *fl)
 {
-	if (!f->nuser++)
-		f->ulpos = f->kcap - f->kpos;
-	f->uroot = root;
+	unsigned b = f->nlines++ ? 0 : BIN_LEAF;
+
+	if ((f->o.flags & FOLD_LINES) && (b & BIN_LEAF))
+		foldlines_leaf(f, fl);
+	if (!(f->o.flags & BIN_FLAGS))
+		return b;
+	b |= BIN_NAME;
+	if (f->inl_pc.len) {
+		if (fl->pcn == f->inl_pc.len &&
+		    !memcmp(fl->pc, f->inl_pc.buf, fl->pcn))
+			b = (b & ~BIN_NAME) | BIN_PERFINL;
+		sbuf_reset(&f->inl_pc);
+	}
+	if (fl->modn == 7 && !memcmp(fl->mod, "inlined", 7))
+		sbuf_add(&f->inl_pc, fl->pc, fl->pcn);
+	return b;
+}
+
+/* A frame line not in the cache: fold it and remember the result. */
+static void
+frame_miss(struct fold *f, const struct foldsym_line *fl, const char *k,
+	   size_t kn, uint64_t h, int leaf, int binary)
+{
+	size_t used = f->kcap - f->kpos, nf = f->nframes, vn;
+	struct foldsym_line fx = *fl;
+	int user, root;
+
+	foldsym_fix_module(&fx);
+	add_frame(f, &fx, leaf, binary);
+	vn = f->kcap - f->kpos - used;
+	user = vn && !foldsym_is_kernel(fx.mod, fx.modn) &&
+	    !(fx.modn == 7 && !memcmp(fx.mod, "inlined", 7));
+	root = user && is_root_fn(f->kbuf + f->kpos + 1, vn - 1);
+	f->linfo = (uint32_t)(f->nframes - nf) << INFO_SHIFT |
+	    (root ? INFO_ROOT : 0) | (user ? INFO_USER : 0) |
+	    (f->skip_rest ? INFO_SKIP : 0);
+	foldcache_put(&f->cache, k, kn, h, f->kbuf + f->kpos, vn, f->linfo);
 }
 
 /*
  * A frame line of the current sample, through the cache: a line seen
  * before costs a hash, a compare and a copy. The cache keeps what the
  * line turned into: its frames, how many, whether it is outside the
- * kernel (for fold_depth) and whether --skip-after matched.
+ * kernel and starts a call chain (for fold_depth) and whether
+ * --skip-after matched.
  */
-static void
+static inline __attribute__((always_inline)) void
 frame_line(struct fold *f, const struct foldsym_line *fl)
 {
 	const char *k = f->o.flags & (FOLD_ADDRS | BIN_FLAGS) ? fl->pc : fl->fn;
-	size_t kn = fl->mod + fl->modn - k, used, vn;
+	size_t kn = fl->mod + fl->modn - k, vn;
 	uint64_t h, seed = f->is_java ? 0x9e3779b97f4a7c15ULL : 0;
 	const struct foldcache_ent *e;
-	size_t nf = f->nframes;
-	int leaf = !f->nlines++, binary = 0, user, root;
+	unsigned b = 0;
 
-	if ((f->o.flags & FOLD_LINES) && leaf)
-		foldlines_leaf(f, fl);
-	if (f->o.flags & BIN_FLAGS) {
-		/* a return address is looked up one byte back */
-		binary = 1;
-		if (leaf)
-			seed ^= 0xc2b2ae3d27d4eb4fULL;
-		if (f->inl_pc.len) {
-			/* perf gave the inlined functions already */
-			if (fl->pcn == f->inl_pc.len &&
-			    !memcmp(fl->pc, f->inl_pc.buf, fl->pcn)) {
-				binary = 0;
-				seed ^= 0x165667b19e3779f9ULL;
-			}
-			sbuf_reset(&f->inl_pc);
-		}
-		if (fl->modn == 7 && !memcmp(fl->mod, "inlined", 7))
-			sbuf_add(&f->inl_pc, fl->pc, fl->pcn);
+	if (f->o.flags & (BIN_FLAGS | FOLD_LINES)) {
+		b = frame_bin(f, fl);
+		if (f->o.flags & BIN_FLAGS)
+			seed ^= (b & BIN_LEAF ? 0xc2b2ae3d27d4eb4fULL : 0) ^
+			    (b & BIN_PERFINL ? 0x165667b19e3779f9ULL : 0);
 	}
 	e = foldcache_get(&f->cache, k, kn, seed, &h);
-	if (e) {
-		vn = e->vlen;
-		if (vn > f->kpos)
-			kbuf_grow(f, vn);
-		f->kpos -= vn;
-		memcpy(f->kbuf + f->kpos, foldcache_val(&f->cache, e), vn);
-		f->nframes += e->info >> 3;
-		f->skip_rest = e->info & 1;
-		if (e->info & 2)
-			user_line(f, e->info & 4);
+	if (!e) {
+		frame_miss(f, fl, k, kn, h, b & BIN_LEAF, b & BIN_NAME);
 		return;
 	}
-	used = f->kcap - f->kpos;
-	add_frame(f, fl, leaf, binary);
-	vn = f->kcap - f->kpos - used;
-	user = vn && !foldsym_is_kernel(fl->mod, fl->modn) &&
-	    !(fl->modn == 7 && !memcmp(fl->mod, "inlined", 7));
-	root = user && is_root_fn(f->kbuf + f->kpos + 1, vn - 1);
-	if (user)
-		user_line(f, root);
-	foldcache_put(&f->cache, k, kn, h, f->kbuf + f->kpos, vn,
-		      (uint32_t)(f->nframes - nf) << 3 | root << 2 | user << 1 |
-		      f->skip_rest);
+	vn = e->vlen;
+	if (vn > f->kpos)
+		kbuf_grow(f, vn);
+	f->kpos -= vn;
+	memcpy(f->kbuf + f->kpos, foldcache_val(&f->cache, e), vn);
+	f->nframes += e->info >> INFO_SHIFT;
+	f->skip_rest = e->info & INFO_SKIP;
+	f->linfo = e->info;
 }
 
 size_t
@@ -461,7 +495,12 @@ start_event(struct fold *f, const struct foldsym_event *ev)
 	}
 	/* Without a call graph, perf puts the one frame on this line. */
 	if (ev->restn && !foldsym_parse_frame(ev->rest, ev->restn, 1, &fl)) {
-		frame_line(f, &fl);
+		if (f->o.flags & (BIN_FLAGS | FOLD_LINES)) {
+			frame_line(f, &fl);
+		} else {
+			foldsym_fix_module(&fl);
+			add_frame(f, &fl, 1, 0);
+		}
 		f->oneline = 1;
 		foldperf_flush(f);
 		f->oneline = 0;

@@ -41,6 +41,64 @@ has_suffix(const char *s, size_t n, const char *suf)
 	return n >= sn && !memcmp(s + n - sn, suf, sn);
 }
 
+__attribute__((cold, noinline)) size_t
+foldsym_paren_module(const char *p, size_t n)
+{
+	long depth = 0;
+	size_t q;
+
+	if (!n || p[n - 1] != ')')
+		return 0;
+	for (q = n; q-- > 1;) {
+		if (p[q] == ')')
+			depth++;
+		else if (p[q] == '(' && --depth == 0)
+			break;
+	}
+	if (depth || q < 2 || p[q - 1] != ' ')
+		return 0;
+	return q;
+}
+
+void
+foldsym_fix_module(struct foldsym_line *fl)
+{
+	const char *end = fl->mod + fl->modn + 1, *sp = fl->fn + fl->fnn;
+	size_t o;
+
+	if (!memchr(fl->mod, ')', fl->modn) ||
+	    !(o = foldsym_paren_module(fl->fn, end - fl->fn)) ||
+	    fl->fn + o - 1 >= sp)
+		return;
+	fl->fnn = o - 1;
+	fl->mod = fl->fn + o + 1;
+	fl->modn = end - 1 - fl->mod;
+}
+
+/*
+ * The end of foldsym_parse_frame for a module with spaces in its path
+ * ("/my dir/prog"), out of its way: the pc ends at pce.
+ */
+static __attribute__((cold, noinline)) int
+paren_frame(const char *p, size_t n, size_t pce, struct foldsym_line *fl)
+{
+	size_t t = foldsym_paren_module(p + pce, n - pce), j = pce;
+
+	if (!t)
+		return -1;
+	t += pce;
+	while (j < n && is_space(p[j]))
+		j++;
+	if (j > t - 2)
+		j = t - 2;
+	fl->pcn = p + pce - fl->pc;
+	fl->fn = p + j;
+	fl->fnn = t - 1 - j;
+	fl->mod = p + t + 1;
+	fl->modn = n - 1 - (t + 1);
+	return 0;
+}
+
 int
 foldsym_parse_frame(const char *p, size_t n, int hexpc,
 		    struct foldsym_line *fl)
@@ -68,30 +126,11 @@ foldsym_parse_frame(const char *p, size_t n, int hexpc,
 	/* Usually the line ends in " (module)". */
 	if (n && p[n - 1] == ')') {
 		const char *sp1 = memrchr(p + pce, ' ', n - pce);
-		long depth = 0;
 
 		t = sp1 ? (size_t)(sp1 - p) + 1 : 0;
-		if (t > pce + 1 && p[t] == '(' &&
-		    !memchr(p + t + 1, ')', n - 2 - t)) {
+		if (t > pce + 1 && p[t] == '(') {
 			sp = t - 1;
 			ms = t + 1;
-			me = n - 1;
-			goto found;
-		}
-		/*
-		 * A module with spaces or parentheses in its path ("/my
-		 * dir/prog", "/a (copy)/prog"): the '(' that matches the
-		 * last ')', after a space.
-		 */
-		for (q = n; q-- > pce + 1;) {
-			if (p[q] == ')')
-				depth++;
-			else if (p[q] == '(' && --depth == 0)
-				break;
-		}
-		if (!depth && q > pce + 1 && p[q - 1] == ' ') {
-			sp = q - 1;
-			ms = q + 1;
 			me = n - 1;
 			goto found;
 		}
@@ -113,7 +152,7 @@ foldsym_parse_frame(const char *p, size_t n, int hexpc,
 			goto found;
 		}
 	}
-	return -1;
+	return paren_frame(p, n, pce, fl);
 found:
 	if (j > sp - 1)
 		j = sp - 1;	/* "pc  (module)": the function is " " */

@@ -23,11 +23,27 @@ struct foldsym_line {
 /*
  * Split a frame line (trailing whitespace already removed). The pc is a
  * word (hex digits only when hexpc); the module is the last
- * " (...)" group; the function is what lies between, possibly " ".
- * 0, or -1 when the line is not a frame line.
+ * " (...)" group, or, when the last space is inside the module's path,
+ * the group whose '(' matches the last ')'; the function is what lies
+ * between, possibly " ". 0, or -1 when the line is not a frame line.
+ * A module with parentheses in its path ("/a (copy)/prog") comes out
+ * cut ("copy)/prog"): foldsym_fix_module, which costs more, mends it.
  */
 int foldsym_parse_frame(const char *p, size_t n, int hexpc,
 			struct foldsym_line *fl);
+
+/*
+ * Mend the module of a parsed frame line whose path has parentheses in
+ * it: the group whose '(' matches the last ')'. Only the function's end
+ * and the module move.
+ */
+void foldsym_fix_module(struct foldsym_line *fl);
+
+/*
+ * The offset of the '(' that matches the ')' ending p[0, n), preceded
+ * by a space (at 1 or later), or 0 when there is none.
+ */
+size_t foldsym_paren_module(const char *p, size_t n);
 
 /* A sample header "comm pid[/tid] [cpu] time: [period] event: [rest]". */
 struct foldsym_event {
