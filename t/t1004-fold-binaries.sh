@@ -181,6 +181,18 @@ test_expect_success CC,ADDR2LINE '--lines: the leaf lines from the DWARF' '
 	test_cmp expect.count lines
 '
 
+test_expect_success CC,ADDR2LINE '--lines: a path through .. is made plain' '
+	mkdir -p sub &&
+	cp "$SRC_ROOT/t/fixtures/inline.c" x.c &&
+	(cd sub && cc -O2 -g -fno-omit-frame-pointer -o ../inl2 ../x.c) &&
+	mix=$(inside inl2 count mix) &&
+	sample "$(off inl2 $mix) count+0x1 ($(pwd)/inl2)" >in &&
+	pesq-fold --inline --lines lines in >actual &&
+	jq -r .file lines >file &&
+	echo "$(pwd)/x.c" >expect &&
+	test_cmp expect file
+'
+
 test_expect_success '--lines: the srcline lines of perf script -F +srcline' '
 	{
 		printf "prog 1234 [000] 100.000001: 3 cycles:\n" &&
