@@ -95,14 +95,18 @@ test_expect_success CC,ADDR2LINE 'a program built with -no-pie (ET_EXEC) is read
 
 test_lazy_prereq CXX 'command -v c++'
 
-test_expect_success CXX,ADDR2LINE 'C++: names demangled, anonymous namespaces and members kept' '
+test_expect_success CXX,ADDR2LINE 'C++: names demangled, or made from the DWARF scopes' '
 	cat >a.cc <<-\EOF &&
 	#include <cstdio>
 	namespace ns {
+	namespace {
+	inline __attribute__((always_inline)) unsigned long
+	mixc(unsigned long h, unsigned char c) { return (h ^ c) * 1099511628211UL; }
+	}
 	struct Hasher {
 		unsigned long h = 1469598103934665603UL;
 		inline __attribute__((always_inline)) void
-		add(unsigned char c) { h = (h ^ c) * 1099511628211UL; }
+		add(unsigned char c) { h = mixc(h, c); }
 	};
 	namespace {
 	__attribute__((noinline)) unsigned long
@@ -119,11 +123,11 @@ test_expect_success CXX,ADDR2LINE 'C++: names demangled, anonymous namespaces an
 	EOF
 	c++ -O2 -g -o cxx a.cc &&
 	fn=$(nm cxx | awk "/3run/ { print \$3; exit }") &&
-	add=$(inside cxx "$fn" _ZN2ns6Hasher3addEh) &&
-	test -n "$add" &&
-	sample "$(off cxx $add) [unknown] ($(pwd)/cxx)" >in &&
+	mixc=$(inside cxx "$fn" mixc) &&
+	test -n "$mixc" &&
+	sample "$(off cxx $mixc) [unknown] ($(pwd)/cxx)" >in &&
 	pesq-fold --inline in >actual &&
-	echo "prog;ns::(anonymous namespace)::run;ns::Hasher::add_[i] 1" >expect &&
+	echo "prog;ns::(anonymous namespace)::run;ns::Hasher::add_[i];ns::(anonymous namespace)::mixc_[i] 1" >expect &&
 	test_cmp expect actual
 '
 

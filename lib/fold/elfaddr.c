@@ -59,6 +59,7 @@ struct ea_iv {
 
 /* The index of a compile unit: its records and their ranges by lo. */
 struct ea_cu {
+	int cxx;		/* its language is C++ */
 	struct ea_rec *rec;
 	size_t nrec, reccap;
 	struct ea_iv *iv;
@@ -93,7 +94,15 @@ struct ea_file {
 	struct hmap cus;	/* unit DIE offset -> struct ea_cu */
 	struct hmap memo;	/* pc << 1 | ret -> struct ea_memo */
 	struct hmap strs;	/* interned strings (the keys) */
+	struct hmap quals;	/* declaration DIE offset -> qualified name */
 	uint64_t unnamed[ELFADDR_NWHY];
+};
+
+/* What cxx_name needs. */
+struct ea_elfq {
+	struct elfaddr *ea;
+	struct ea_file *m;
+	Dwarf_Die *die;
 };
 
 struct ea_memo {
@@ -146,6 +155,7 @@ file_free(void *p)
 	hmap_free(&m->cus, cu_free);
 	hmap_free(&m->memo, free);
 	hmap_free(&m->strs, NULL);
+	hmap_free(&m->quals, NULL);
 	free(m->cur);
 	free(m->load);
 	free(m->path);
@@ -271,6 +281,7 @@ file_get(struct elfaddr *ea, const char *path, size_t pathn)
 	m->cus = (struct hmap)HMAP_INIT;
 	m->memo = (struct hmap)HMAP_INIT;
 	m->strs = (struct hmap)HMAP_INIT;
+	m->quals = (struct hmap)HMAP_INIT;
 	XGROW(ea->order, ea->n + 1, ea->cap);
 	ea->order[ea->n++] = m;
 	file_open(m);
@@ -446,6 +457,13 @@ cu_get(struct ea_file *m, Dwarf_Die *cudie)
 		return *slot;
 	cu = xcalloc(1, sizeof(*cu));
 	*slot = cu;
+	switch (dwarf_srclang(cudie)) {
+	case DW_LANG_C_plus_plus:
+	case DW_LANG_C_plus_plus_03:
+	case DW_LANG_C_plus_plus_11:
+	case DW_LANG_C_plus_plus_14:
+		cu->cxx = 1;
+	}
 	cu_walk(cu, cudie, NONE, 0);
 	if (cu->niv > 1)
 		qsort(cu->iv, cu->niv, sizeof(*cu->iv), ivcmp);
@@ -479,11 +497,71 @@ cu_innermost(const struct ea_cu *cu, Dwarf_Addr a)
 	return NONE;
 }
 
+/*
+ * The C++ name of a function that has no linkage name (static or in an
+ * anonymous namespace, inlined): its name in its namespaces and classes,
+ * as the demangler would write it ("snappy::(anonymous namespace)::f").
+ * Kept per declaration: finding a DIE's parents walks its unit.
+ */
 static const char *
-rec_name(struct ea_file *m, struct ea_rec *r)
+cxx_name(struct ea_elfq *q)
+{
+	struct ea_file *m = q->m;
+	Dwarf_Die d = *q->die, o, *sc = NULL;
+	Dwarf_Attribute at;
+	Dwarf_Off off;
+	const char *s;
+	int i, n, k, added;
+	void **slot;
+	struct sbuf *b = &q->ea->tmp;
+
+	/* from a concrete or inlined instance to the declaration */
+	for (k = 0; k < 8; k++) {
+		if (!(dwarf_formref_die(dwarf_attr(&d, DW_AT_abstract_origin,
+						   &at), &o) ||
+		      dwarf_formref_die(dwarf_attr(&d, DW_AT_specification,
+						   &at), &o)))
+			break;
+		d = o;
+	}
+	off = dwarf_dieoffset(&d);
+	slot = hmap_put(&m->quals, &off, sizeof(off), &added);
+	if (!added)
+		return *slot;
+	*slot = NULL;
+	if (!(s = dwarf_diename(&d)) || (n = dwarf_getscopes_die(&d, &sc)) < 1)
+		return *slot = (void *)(s ? intern(m, s) : NULL);
+	sbuf_reset(b);
+	for (i = n - 1; i > 0; i--) {
+		const char *p = dwarf_diename(&sc[i]);
+
+		switch (dwarf_tag(&sc[i])) {
+		case DW_TAG_namespace:
+			sbuf_adds(b, p ? p : "(anonymous namespace)");
+			sbuf_adds(b, "::");
+			break;
+		case DW_TAG_class_type:
+		case DW_TAG_structure_type:
+		case DW_TAG_union_type:
+			if (p) {
+				sbuf_adds(b, p);
+				sbuf_adds(b, "::");
+			}
+			break;
+		}
+	}
+	free(sc);
+	sbuf_adds(b, s);
+	return *slot = (void *)intern(m, b->buf);
+}
+
+static const char *
+rec_name(struct elfaddr *ea, struct ea_file *m, struct ea_cu *cu,
+	 struct ea_rec *r)
 {
 	Dwarf_Die die;
 	Dwarf_Attribute at;
+	struct ea_elfq q;
 	const char *s;
 
 	if (r->named)
@@ -496,10 +574,16 @@ rec_name(struct ea_file *m, struct ea_rec *r)
 	if (!s)
 		s = dwarf_formstring(dwarf_attr_integrate(&die,
 					DW_AT_MIPS_linkage_name, &at));
-	if (!s || s[0] != '_' || s[1] != 'Z')
-		s = dwarf_diename(&die);
-	if (s)
+	if (s && s[0] == '_' && s[1] == 'Z') {
 		r->name = fn_name(m, s);
+	} else if (cu->cxx) {
+		q.ea = ea;
+		q.m = m;
+		q.die = &die;
+		r->name = cxx_name(&q);
+	} else if ((s = dwarf_diename(&die))) {
+		r->name = intern(m, s);
+	}
 	return r->name;
 }
 
@@ -622,7 +706,7 @@ lookup(struct elfaddr *ea, struct ea_file *m, uint64_t pc, int ret)
 			break;
 	}
 	if (!res.fn && n && !cu->rec[chain[n - 1]].inlined)
-		res.fn = rec_name(m, &cu->rec[chain[n - 1]]);
+		res.fn = rec_name(ea, m, cu, &cu->rec[chain[n - 1]]);
 	if (n && !cu->rec[chain[n - 1]].inlined)
 		n--;
 	if (!res.fn)
@@ -633,7 +717,7 @@ done:
 	e = xmalloc(sizeof(*e) + n * sizeof(e->inl[0]));
 	res.ninl = 0;
 	for (k = n; k-- > 0;) {
-		const char *s = rec_name(m, &cu->rec[chain[k]]);
+		const char *s = rec_name(ea, m, cu, &cu->rec[chain[k]]);
 
 		if (s)
 			e->inl[res.ninl++] = s;
