@@ -12,6 +12,7 @@
 
 #include "fold/elfaddr.h"
 #include "base/hmap.h"
+#include "base/path.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
 
@@ -608,42 +609,6 @@ sym_at(struct ea_file *m, Dwarf_Addr a)
 	return fn_name(m, s);
 }
 
-/*
- * An absolute path without "." and ".." components and repeated '/', in
- * place (lexically, as the compiler spelt it: "/src/prog/../lib/a.c" is
- * "/src/lib/a.c").
- */
-static void
-path_clean(struct sbuf *sb)
-{
-	char *p = sb->buf, *w = sb->buf, *c, *e;
-	size_t n;
-
-	while (*p) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		c = p;
-		e = strchr(c, '/');
-		n = e ? (size_t)(e - c) : strlen(c);
-		p = c + n;
-		if (n == 1 && c[0] == '.')
-			continue;
-		if (n == 2 && c[0] == '.' && c[1] == '.') {
-			while (w > sb->buf && *--w != '/')
-				;
-			continue;
-		}
-		*w++ = '/';
-		memmove(w, c, n);
-		w += n;
-	}
-	if (w == sb->buf)
-		*w++ = '/';
-	sbuf_setlen(sb, w - sb->buf);
-}
-
 /* The source line of a (a DWARF address in unit cudie), into res. */
 static void
 line_at(struct elfaddr *ea, struct ea_file *m, Dwarf_Die *cudie,
@@ -664,11 +629,12 @@ line_at(struct elfaddr *ea, struct ea_file *m, Dwarf_Die *cudie,
 		f = ea->tmp.buf;
 	}
 	if (f[0] == '/' && (strstr(f, "/.") || strstr(f, "//"))) {
+		/* the compiler's "/src/prog/../lib/a.c" is /src/lib/a.c */
 		if (f != ea->tmp.buf) {
 			sbuf_reset(&ea->tmp);
 			sbuf_adds(&ea->tmp, f);
 		}
-		path_clean(&ea->tmp);
+		path_normalise(ea->tmp.buf);
 		f = ea->tmp.buf;
 	}
 	res->file = intern(m, f);
