@@ -8,25 +8,6 @@ spaces, profiled with perf where perf works; the model is fake-llm.'
 
 . "$TEST_DIRECTORY"/lib-e2e.sh
 
-# new_repo DIR: the sample, committed, with settings for a quick run.
-new_repo() {
-	rm -rf "$1" &&
-	mkdir -p "$1" &&
-	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
-	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
-	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
-	(
-		cd "$1" &&
-		git init -q &&
-		git add . &&
-		git commit -q -m "wordfreq" &&
-		git config pesq.build "make BENCH_WORDS=20000" &&
-		git config pesq.bench ./bench.sh &&
-		git config pesq.provider openai &&
-		git config pesq.model fake
-	)
-}
-
 # code FN: the canned reply of the sample for FN, as code.
 code() {
 	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
