@@ -27,7 +27,8 @@ usage(FILE *fp, int code)
 	      "  --base-url URL  --command CMD  -t, --temperature T (0.2)\n"
 	      "  --max-output-tokens N  -n, --samples K (1)  --first-sample S (0)\n"
 	      "  -j, --jobs N (4)  --timeout SECONDS (300)  --retries N (3)\n"
-	      "  --fallback-model M  --no-cache  -C DIR  -q, --quiet  -v, --verbose\n",
+	      "  --fallback-model M  --no-cache  --max-reply-bytes N (4 MiB)\n"
+	      "  -C DIR  -q, --quiet  -v, --verbose\n",
 	      fp);
 	exit(code);
 }
@@ -164,7 +165,7 @@ run_command(struct job *j, const struct jsonl_rec *rec)
 
 	ret = llm_command(conf.command, j->canon.buf, j->canon.len,
 			  jsonl_path_int(rec, "prompt.est_tokens", 0),
-			  conf.timeout_ms, &r, &m);
+			  conf.timeout_ms, conf.max_reply, &r, &m);
 	if (ret < 0)
 		err(3, "cannot run '%s'", conf.command);
 	if (ret > 0)
@@ -371,7 +372,7 @@ main(int argc, char **argv)
 			llm_provider_name(conf.params.provider), conf.model,
 			conf.url ? ", " : "", conf.url ? conf.hostport : "");
 	pool = http_pool_new(&(struct http_opt){ conf.jobs, conf.timeout_ms,
-		conf.retries, conf.backoff_ms, on_retry, NULL });
+		conf.retries, conf.backoff_ms, conf.max_reply, on_retry, NULL });
 	if (optind == argc) {
 		ret = run(stdin, "-");
 	} else {

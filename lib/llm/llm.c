@@ -328,6 +328,10 @@ llm_output(struct sbuf *out, const struct jsonl_rec *rec,
 	else if (!reply_code(r->text.buf, r->text.len, fn.buf, &code))
 		sbuf_addf(&msg, "reply has no code block defining '%s'",
 			  fn.buf);
+	else if (memchr(code.buf, '\0', code.len))
+		sbuf_addf(&msg, "reply's code for '%s' holds a NUL byte "
+			  "(at offset %zu)", fn.buf, (size_t)((char *)
+			  memchr(code.buf, '\0', code.len) - code.buf));
 	failed = msg.len > 0;
 	jw_init(&w, out);
 	jw_obj(&w);
@@ -389,8 +393,8 @@ llm_output(struct sbuf *out, const struct jsonl_rec *rec,
 
 int
 llm_command(const char *cmd, const char *req, size_t len,
-	    long long est_tokens, long timeout_ms, struct llm_reply *r,
-	    struct sbuf *err)
+	    long long est_tokens, long timeout_ms, size_t max_reply,
+	    struct llm_reply *r, struct sbuf *err)
 {
 	struct proc_opt po = { 0 };
 	struct proc_res res;
@@ -401,12 +405,16 @@ llm_command(const char *cmd, const char *req, size_t len,
 	po.in = req;
 	po.in_len = len;
 	po.timeout = timeout_ms / 1000.0;
-	po.out_max = (size_t)64 << 20;
+	po.out_max = max_reply + 1;
 	po.err_max = 4096;
 	if (proc_run(&po, &res) < 0)
 		return -1;
 	if (res.timed_out) {
 		sbuf_addf(err, "command timed out after %ld ms", timeout_ms);
+		ret = 1;
+	} else if (res.out_total > max_reply) {
+		sbuf_addf(err, "command's reply larger than %zu bytes; not "
+			  "read (--max-reply-bytes)", max_reply);
 		ret = 1;
 	} else if (res.exit_code) {
 		sbuf_addf(err, "command exited with status %d", res.exit_code);
@@ -430,7 +438,10 @@ void
 llm_http_error(struct sbuf *out, const struct http_req *req,
 	       const char *hostport, long timeout_ms, int retries)
 {
-	if (req->status) {
+	if (req->too_big) {
+		sbuf_addf(out, "%s: %s; not read (--max-reply-bytes)", hostport,
+			  req->err.buf);
+	} else if (req->status) {
 		sbuf_addf(out, "http %ld from %s: ", req->status, hostport);
 		llm_error_message(req->resp.buf, req->resp.len, out);
 	} else if (req->timed_out) {

@@ -105,8 +105,9 @@ struct llm_result {
  * Append rec, minus any llm and candidate members, plus llm (from res)
  * and either candidate {code, summary} extracted from the reply for the
  * function rec.fn, or error {stage: "llm", msg} when the reply was cut at
- * the token limit, refused, or has no code block defining the function;
- * then a newline. Returns 0 for a candidate, 1 for an error.
+ * the token limit, refused, has no code block defining the function, or
+ * that code holds a NUL byte (which would end up in a C file); then a
+ * newline. Returns 0 for a candidate, 1 for an error.
  */
 int llm_output(struct sbuf *out, const struct jsonl_rec *rec,
 	       const struct llm_result *res);
@@ -115,18 +116,20 @@ int llm_output(struct sbuf *out, const struct jsonl_rec *rec,
  * The command provider: run cmd with sh -c, the canonical request req on
  * its stdin, at most timeout_ms, and take its stdout as the reply (token
  * counts are estimates: est_tokens, or a quarter of the bytes). Returns 0
- * with r filled, 1 with a message in err when the command failed or timed
- * out, -1 when it could not be run (errno set).
+ * with r filled, 1 with a message in err when the command failed, timed
+ * out or wrote more than max_reply bytes (of which no more are kept), -1
+ * when it could not be run (errno set).
  */
 int llm_command(const char *cmd, const char *req, size_t len,
-		long long est_tokens, long timeout_ms, struct llm_reply *r,
-		struct sbuf *err);
+		long long est_tokens, long timeout_ms, size_t max_reply,
+		struct llm_reply *r, struct sbuf *err);
 
 struct http_req;
 
 /*
  * Describe a failed HTTP request in out: "http 401 from HOST: message
  * (not retried)", "no reply from HOST within N ms (3 retries exhausted)",
+ * "HOST: reply larger than N bytes; not read (--max-reply-bytes)",
  * "HOST: <transport error> (...)".
  */
 void llm_http_error(struct sbuf *out, const struct http_req *req,

@@ -22,6 +22,7 @@ const struct option llmconf_longopts[] = {
 	{ "retries", required_argument, NULL, 'R' },
 	{ "fallback-model", required_argument, NULL, 'F' },
 	{ "no-cache", no_argument, NULL, 'N' },
+	{ "max-reply-bytes", required_argument, NULL, 'Y' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -45,6 +46,7 @@ llmconf_option(struct llmconf_opt *o, int c, const char *arg)
 	case 'R': o->retries = arg; break;
 	case 'F': o->fallback = arg; break;
 	case 'N': o->no_cache = 1; break;
+	case 'Y': o->max_reply = arg; break;
 	default: return -1;
 	}
 	return 0;
@@ -157,6 +159,7 @@ numbers(struct llmconf *conf, const struct llmconf_opt *o, struct sbuf *err)
 	conf->retries = 3;
 	conf->timeout_ms = 300000;
 	conf->backoff_ms = 1000;
+	conf->max_reply = LLMCONF_MAX_REPLY;
 #define OPT(s, lo, hi, name, set) \
 	if (s) { \
 		if (num(s, lo, hi, &d) < 0) { \
@@ -175,6 +178,8 @@ numbers(struct llmconf *conf, const struct llmconf_opt *o, struct sbuf *err)
 	OPT(o->timeout, 0.001, 1e6, "--timeout",
 	    conf->timeout_ms = (long)(d * 1000 + 0.5))
 	OPT(o->retries, 0, 100, "--retries", conf->retries = (int)d)
+	OPT(o->max_reply, 1, 1e12, "--max-reply-bytes",
+	    conf->max_reply = (size_t)d)
 	OPT(bo, 0, 3600000, "PESQ_LLM_BACKOFF_MS", conf->backoff_ms = (long)d)
 #undef OPT
 	return 0;

@@ -18,7 +18,7 @@
 struct llmconf_opt {
 	const char *provider, *model, *base_url, *command, *fallback;
 	const char *temperature, *max_tokens, *samples, *jobs, *timeout;
-	const char *retries, *first;
+	const char *retries, *first, *max_reply;
 	int no_cache;
 };
 
@@ -32,9 +32,13 @@ struct llmconf {
 	char *key;			/* may be NULL */
 	int samples, first, jobs, retries, no_cache;
 	long timeout_ms, backoff_ms;
+	size_t max_reply;		/* bytes of a reply at most */
 	int priced[2];			/* [0] model, [1] fallback */
 	double price_in[2], price_out[2];	/* per million tokens */
 };
+
+/* The default limit on a reply's size (--max-reply-bytes). */
+#define LLMCONF_MAX_REPLY ((size_t)4 << 20)
 
 /* The default endpoints. */
 #define LLMCONF_OPENAI_URL "https://api.openai.com/v1"
