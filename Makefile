@@ -6,6 +6,12 @@
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps            install the Debian packages pesq needs (as root)
 
+# The version of pesq, written here and nowhere else: compiled into every
+# program (--version), put into git-pesq when it is installed, and read
+# from this file by git-pesq run from the source tree. `make version`
+# prints it.
+VERSION = 0.1.0
+
 PREFIX ?= /usr/local
 DESTDIR ?=
 bindir = $(PREFIX)/bin
@@ -70,7 +76,7 @@ DEBIAN_PACKAGES = build-essential pkg-config git perl man-db \
 PROVE ?= prove
 PROVE_FLAGS ?= -j2
 
-.PHONY: all check unit man install uninstall clean deps fuzz
+.PHONY: all check unit man install uninstall clean deps fuzz version FORCE
 .SUFFIXES:
 # keep objects: they are what makes rebuilds incremental
 .SECONDARY:
@@ -80,6 +86,17 @@ all: $(PROGS) $(MANS)
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The programs say the version; they are rebuilt when it changes.
+$(O)/cmd/%.o: ALL_CFLAGS += -DPESQ_VERSION='"$(VERSION)"'
+$(CMDS:%=$(O)/cmd/%.o): $(O)/version
+$(O)/version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ 2>/dev/null || echo '$(VERSION)' >$@
+FORCE:
+
+version:
+	@echo '$(VERSION)'
 
 $(O)/libpesq.a: $(LIB_OBJS)
 	rm -f $@

@@ -28,6 +28,9 @@ struct llm_params {
 	const char *model;
 	double temperature;
 	long max_tokens;	/* 0: the provider's default */
+	int no_temperature;	/* send none: the model takes only its own */
+	int limit;		/* the name of max_tokens for openai: enum
+				 * llm_limit (llmmodel.h), never DEFAULT */
 };
 
 /* max_tokens sent to Anthropic when none is given (it requires one). */
@@ -35,8 +38,9 @@ struct llm_params {
 
 /*
  * Append the canonical request to out: one line of JSON with provider,
- * model, temperature, max_output_tokens, messages (copied byte for byte
- * from the token msgs of rec) and sample, and a newline. The same request
+ * model, temperature (null when none is sent), max_output_tokens,
+ * messages (copied byte for byte from the token msgs of rec) and sample,
+ * and a newline. The same request
  * always gives the same bytes; it never contains a key. pesq-llm stores it
  * as a git blob whose id is the cache key, and a command provider reads it
  * on stdin.
@@ -46,9 +50,12 @@ void llm_canonical(struct sbuf *out, const struct llm_params *p,
 
 /*
  * Append the HTTP request body for p->provider (LLM_OPENAI or
- * LLM_ANTHROPIC) to out. Anthropic takes the system messages out of the
- * list into its "system" member (joined by a blank line). Returns 0, or -1
- * when a message is not an object with string role and content.
+ * LLM_ANTHROPIC) to out. OpenAI's body has max_tokens under the name
+ * p->limit says (when max_tokens is set) and a temperature unless
+ * p->no_temperature; Anthropic's always has max_tokens, and takes the
+ * system messages out of the list into its "system" member (joined by a
+ * blank line). Returns 0, or -1 when a message is not an object with
+ * string role and content.
  */
 int llm_request_body(struct sbuf *out, const struct llm_params *p,
 		     const struct jsonl_rec *rec, int msgs);
@@ -56,13 +63,16 @@ int llm_request_body(struct sbuf *out, const struct llm_params *p,
 /* A reply, normalized across providers. */
 struct llm_reply {
 	struct sbuf text;	/* the assistant's text */
-	struct sbuf finish;	/* "stop", "length", "refusal" or as sent */
+	struct sbuf finish;	/* "stop", "length" (the output limit),
+				 * "context" (the context window),
+				 * "refusal", or as sent */
 	struct sbuf refusal;	/* the refusal text, when there is one */
 	long long in_tokens, out_tokens;
+	long long reasoning_tokens;	/* of out_tokens, when said */
 	long long ms;		/* time taken, for the cache */
 };
 
-#define LLM_REPLY_INIT { SBUF_INIT, SBUF_INIT, SBUF_INIT, 0, 0, 0 }
+#define LLM_REPLY_INIT { SBUF_INIT, SBUF_INIT, SBUF_INIT, 0, 0, 0, 0 }
 
 void llm_reply_release(struct llm_reply *r);
 
@@ -82,7 +92,7 @@ void llm_error_message(const char *body, size_t len, struct sbuf *out);
 
 /*
  * A cache entry: r as one line of JSON ({"reply", "finish", "refusal",
- * "in_tokens", "out_tokens", "ms"}) appended to out, and read back into r
+ * "in_tokens", "out_tokens", "reasoning_tokens", "ms"}) appended to out, and read back into r
  * (returns 0, or -1 when the text is not such an entry).
  */
 void llm_reply_to_json(struct sbuf *out, const struct llm_reply *r);
@@ -105,7 +115,7 @@ struct llm_result {
  * Append rec, minus any llm and candidate members, plus llm (from res)
  * and either candidate {code, summary} extracted from the reply for the
  * function rec.fn, or error {stage: "llm", msg} when the reply was cut at
- * the token limit, refused, has no code block defining the function, or
+ * the token limit or the context window, refused, has no code block defining the function, or
  * that code holds a NUL byte (which would end up in a C file); then a
  * newline. Returns 0 for a candidate, 1 for an error.
  */

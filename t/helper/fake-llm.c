@@ -16,7 +16,7 @@
  *	 "reply": "...", "fault": "429|500|hang|truncate|badjson|nocode|
  *	 huge|endless", "bytes": N, "retry_after": 1,
  *	 "usage": {"in": 10, "out": 20}, "finish": "stop|length|refusal|...",
- *	 "message": "error text", "code": "...", "type": "...",
+ *	 "message": "error text", "code": "...", "type": "...", "param": "...",
  *	 "barrier": N}
  * A request is answered by the first entry with uses left (times,
  * default unlimited) whose match (a substring of the request body) and seq
@@ -34,7 +34,8 @@
  * Error statuses carry the body each service sends: OpenAI's
  * {"error": {"message", "type", "param", "code"}} and Anthropic's
  * {"type": "error", "error": {"type", "message"}, "request_id"}, with the
- * type and code each gives for the status ("code" and "type" override).
+ * type and code each gives for the status ("code", "type" and "param"
+ * override).
  *
  * Before any entry is looked at, requests are checked as the services
  * check them: Anthropic's need the anthropic-version and x-api-key
@@ -543,6 +544,7 @@ handle(struct conn *c, size_t hlen, size_t blen)
 	struct sbuf h = SBUF_INIT, key = SBUF_INIT, model = SBUF_INIT;
 	struct sbuf text = SBUF_INIT, b = SBUF_INIT, s = SBUF_INIT;
 	struct sbuf extra = SBUF_INIT, ty = SBUF_INIT, co = SBUF_INIT;
+	struct sbuf pa = SBUF_INIT;
 	struct jsonl_rec req = JSONL_REC_INIT;
 	const char *head = c->in.buf, *body = c->in.buf + hlen, *fault = "";
 	int anthropic, e = -1, status, parsed, refused;
@@ -608,7 +610,8 @@ handle(struct conn *c, size_t hlen, size_t blen)
 		sbuf_grow(&text, 0);
 		error_body(&b, anthropic, status, text.buf,
 			   jsonl_path_str(er, "type", &ty),
-			   jsonl_path_str(er, "code", &co), NULL);
+			   jsonl_path_str(er, "code", &co),
+			   jsonl_path_str(er, "param", &pa));
 		respond(c, status, extra.buf, b.buf, b.len, b.len);
 		sbuf_release(&m);
 		goto out;
@@ -646,6 +649,7 @@ out:
 	sbuf_release(&extra);
 	sbuf_release(&ty);
 	sbuf_release(&co);
+	sbuf_release(&pa);
 	jsonl_rec_release(&req);
 }
 
