@@ -35,18 +35,20 @@ load(struct budget *b, int fd)
 		memcpy(name, line, n);
 		name[n] = '\0';
 		v = line + n + 1;
-		if (!strcmp(name, "tokens")) {
+		/* every value is a number; names we do not know are kept
+		 * for nobody (a later pesq's) */
+		if (!strcmp(name, "tokens"))
 			b->tokens = strtoll(v, &end, 10);
-		} else if (!strcmp(name, "requests")) {
+		else if (!strcmp(name, "requests"))
 			b->requests = strtoll(v, &end, 10);
-		} else if (!strcmp(name, "cost")) {
-			b->cost = strtod(v, &end);
-			b->priced = 1;
-		} else {
-			continue;	/* a later pesq's, perhaps */
-		}
+		else
+			(void)strtod(v, &end);
 		if (end == v || *end)
 			goto bad;
+		if (!strcmp(name, "cost")) {
+			b->cost = strtod(v, NULL);
+			b->priced = 1;
+		}
 	}
 	goto out;
 bad:
