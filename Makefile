@@ -131,7 +131,9 @@ install: all $(MANS)
 	set -e; for p in $(PROGS); do install -m 755 $$p '$(DESTDIR)$(bindir)'; done
 	set -e; for s in $(SCRIPTS); do \
 		case $$s in scripts/git-*) \
-			install -m 755 $$s '$(DESTDIR)$(bindir)';; \
+			sed 's/^version=@VERSION@$$/version=$(VERSION)/' $$s \
+			    >'$(DESTDIR)$(bindir)'/$${s#scripts/} && \
+			chmod 755 '$(DESTDIR)$(bindir)'/$${s#scripts/};; \
 		*) if [ -x $$s ]; then m=755; else m=644; fi; \
 			install -m $$m $$s '$(DESTDIR)$(datadir)';; \
 		esac; done

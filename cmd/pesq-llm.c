@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/jsonl.h"
+#include "base/version.h"
 #include "llm/llm.h"
 #include "llm/llmcache.h"
 #include "llm/llmconf.h"
@@ -185,14 +186,13 @@ main(int argc, char **argv)
 			settings = 1;
 		else if (c == LLMCONF_CHECK)
 			checking = 1;
-		else if (c == LLMCONF_VERSION) {
-			printf("pesq-llm (pesq) %s\n", PESQ_VERSION);
-			return fclose(stdout) == EOF ? 3 : 0;
-		} else if (c == 'C') {
+		else if (c == 'C') {
 			if (chdir(optarg) < 0)
 				err(3, "cannot change to '%s'", optarg);
-		} else if (c == '?' || llmconf_option(&o, c, optarg) < 0)
+		} else if (c == '?' || llmconf_option(&o, c, optarg) < 0) {
+			PESQ_VERSION_IF(c, "pesq-llm");
 			usage(stderr, 2);
+		}
 	}
 	verbose = verbose || (!quiet && isatty(2));
 	if (llmcache_open(&cache, NULL, &e) < 0)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/dotenv.h"
+#include "base/version.h"
 #include "llm/http.h"
 #include "llm/llmconf.h"
 #include "base/xalloc.h"
@@ -27,11 +28,10 @@ const struct option llmconf_longopts[] = {
 	{ "spent", required_argument, NULL, 'W' },
 	{ "check", no_argument, NULL, LLMCONF_CHECK },
 	{ "settings", no_argument, NULL, LLMCONF_SETTINGS },
-	{ "version", no_argument, NULL, LLMCONF_VERSION },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
+	PESQ_LONGOPTS_END
 };
 
 int

@@ -60,7 +60,7 @@ struct llmconf {
 
 /* pesq-llm's options, for getopt_long; values below 256 are letters. */
 #define LLMCONF_SHORTOPTS "C:p:m:t:n:j:qvh"
-enum { LLMCONF_CHECK = 256, LLMCONF_SETTINGS, LLMCONF_VERSION };
+enum { LLMCONF_CHECK = 256, LLMCONF_SETTINGS };
 extern const struct option llmconf_longopts[];
 
 /*
