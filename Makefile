@@ -17,6 +17,7 @@ DESTDIR ?=
 bindir = $(PREFIX)/bin
 datadir = $(PREFIX)/share/pesq
 mandir = $(PREFIX)/share/man
+completionsdir = $(PREFIX)/share/bash-completion/completions
 
 ifeq ($(SANITIZE),1)
 O := bin-san
@@ -63,7 +64,9 @@ PROGS := $(addprefix $(O)/,$(CMDS))
 LIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*/*.c))
 UNITS := $(patsubst %.c,$(O)/%,$(wildcard t/unit/*.c))
 HELPERS := $(patsubst %.c,$(O)/%,$(wildcard t/helper/*.c))
-SCRIPTS := $(wildcard scripts/*)
+# scripts/pesq-completion.bash is installed as completions/git-pesq
+COMPLETION := scripts/pesq-completion.bash
+SCRIPTS := $(filter-out $(COMPLETION),$(wildcard scripts/*))
 # Man pages do not depend on the build flavour: always in bin/man.
 MANS := $(patsubst man/%.scd,bin/man/%,$(wildcard man/*.scd))
 
@@ -138,6 +141,8 @@ install: all $(MANS)
 			install -m $$m $$s '$(DESTDIR)$(datadir)';; \
 		esac; done
 	install -m 644 pesq.mk '$(DESTDIR)$(datadir)'
+	install -d '$(DESTDIR)$(completionsdir)'
+	install -m 644 $(COMPLETION) '$(DESTDIR)$(completionsdir)/git-pesq'
 	set -e; for m in $(MANS); do \
 		s=$${m##*.}; install -m 644 $$m '$(DESTDIR)$(mandir)/man'$$s; \
 	done
@@ -148,6 +153,9 @@ uninstall:
 		case $$s in scripts/git-*) rm -f '$(DESTDIR)$(bindir)'/$${s#scripts/};; \
 		*) rm -f '$(DESTDIR)$(datadir)'/$${s#scripts/};; esac; done
 	rm -f '$(DESTDIR)$(datadir)/pesq.mk'
+	rm -f '$(DESTDIR)$(completionsdir)/git-pesq'
+	-rmdir '$(DESTDIR)$(completionsdir)' \
+	    '$(DESTDIR)$(PREFIX)/share/bash-completion' 2>/dev/null
 	-rmdir '$(DESTDIR)$(datadir)'
 	set -e; for m in $(MANS); do \
 		b=$${m##*/}; rm -f '$(DESTDIR)$(mandir)'/man$${b##*.}/$$b; done
