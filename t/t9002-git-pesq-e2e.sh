@@ -119,8 +119,10 @@ test_expect_success 'an identical candidate is not accepted' '
 	reply "Task: make the function \`table_find\`" child-same.c >script &&
 	start_fake script &&
 	test_when_finished stop_fake &&
-	(cd r3 && git pesq run --no-chain -n 1 -S ../stacks.folded \
-		>../out 2>../err) &&
+	(cd r3 && test_expect_code 1 git pesq run --no-chain -n 1 \
+		-S ../stacks.folded >../out 2>../err) &&
+	test_grep "^git-pesq: table_find: apply: candidate does not change .table_find.$" err &&
+	test_grep "^git-pesq: no attempt reached a verdict" err &&
 	test_grep ! "accepted" out &&
 	git -C r3 rev-parse HEAD >expect &&
 	git -C r3 rev-parse pesq/best >actual &&
