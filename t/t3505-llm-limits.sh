@@ -3,11 +3,6 @@ test_description='pesq-llm: the size of a reply is capped; NUL bytes in code are
 . ./test-lib.sh
 . "$TEST_DIRECTORY"/lib-llm.sh
 
-llm() {
-	(cd repo && OPENAI_BASE_URL=$FAKE_URL/v1 pesq-llm --no-cache "$@" \
-		<../in >../out 2>../err)
-}
-
 test_expect_success 'setup' '
 	git init -q repo &&
 	prompt_rec f >in

@@ -22,11 +22,6 @@ start_reasoning() {
 	test_when_finished "kill \$(cat '$PWD/fake.pid') 2>/dev/null || :"
 }
 
-llm() {
-	(cd repo && OPENAI_BASE_URL=$FAKE_URL/v1 pesq-llm --no-cache "$@" \
-		<../in >../out 2>../err)
-}
-
 # bodies: the body of each logged request, one a line
 bodies() {
 	sed 's/.*"body":\({.*}\),\("refused":[0-9]*,\)*"entry":.*/\1/' fake.log

@@ -10,21 +10,9 @@ fake-llm over the OpenAI protocol, answering from a script per test.'
 
 # new_repo NAME: the sample, committed, with settings for a quick run.
 new_repo() {
-	rm -rf "$1" &&
-	mkdir "$1" &&
-	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
-	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
-	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
-	(
-		cd "$1" &&
-		git init -q &&
-		git add . &&
-		git commit -q -m "wordfreq" &&
-		git config pesq.build "make BENCH_WORDS=20000" &&
-		git config pesq.bench ./bench.sh &&
-		git config pesq.provider openai &&
-		git config pesq.model fake
-	)
+	sample_repo "$1" &&
+	git -C "$1" config pesq.provider openai &&
+	git -C "$1" config pesq.model fake
 }
 
 snapshot() {
@@ -35,16 +23,7 @@ snapshot() {
 }
 
 test_expect_success 'setup: replies' '
-	cat >stacks.folded <<-\EOF &&
-	wordfreq;main;count_file;count_word;table_find 9000
-	wordfreq;main;count_file 200
-	EOF
-	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
-		"$SRC_ROOT/t/fixtures/sample/pesq/replies/count_word.txt" |
-		sed "1d;\$d" >parent-fast.c &&
-	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
-		"$SRC_ROOT/t/fixtures/sample/pesq/replies/table_find.txt" |
-		sed "1d;\$d" >child-fast.c &&
+	sample_replies &&
 	sed "s/return -1;/return -1/" child-fast.c >child-broken.c &&
 	printf "long\ntable_find(const struct table *t, const char *w)\n{\n\treturn t == NULL && w == NULL ? 0 : -1;\n}\n" >child-wrong.c &&
 	sed "s/t->total++;/t->total += 2;/" parent-fast.c >parent-wrong.c &&

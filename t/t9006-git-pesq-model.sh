@@ -7,21 +7,10 @@ played by fake-llm over the OpenAI protocol.'
 
 . "$TEST_DIRECTORY"/lib-e2e.sh
 
+# new_repo NAME: the sample, a model named and no provider set.
 new_repo() {
-	rm -rf "$1" &&
-	mkdir "$1" &&
-	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
-	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
-	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
-	(
-		cd "$1" &&
-		git init -q &&
-		git add . &&
-		git commit -q -m "wordfreq" &&
-		git config pesq.build "make BENCH_WORDS=20000" &&
-		git config pesq.bench ./bench.sh &&
-		git config pesq.model gpt-4o
-	)
+	sample_repo "$1" &&
+	git -C "$1" config pesq.model gpt-4o
 }
 
 # nothing_made REPO: no trace of a run: no pesq/best, no run directory,
@@ -33,16 +22,7 @@ nothing_made() {
 }
 
 test_expect_success 'setup' '
-	cat >stacks.folded <<-\EOF &&
-	wordfreq;main;count_file;count_word;table_find 9000
-	wordfreq;main;count_file 200
-	EOF
-	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
-		"$SRC_ROOT/t/fixtures/sample/pesq/replies/count_word.txt" |
-		sed "1d;\$d" >parent-fast.c &&
-	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
-		"$SRC_ROOT/t/fixtures/sample/pesq/replies/table_find.txt" |
-		sed "1d;\$d" >child-fast.c &&
+	sample_replies &&
 	{
 		reply "Task: make \`count_word\`" parent-fast.c &&
 		reply "Task: make the function \`table_find\`" child-fast.c

@@ -181,28 +181,34 @@ model_key(struct sbuf *k, const char *model)
 	sbuf_addc(k, '\n');
 }
 
-int
-llmcache_model_get(struct llmcache *c, const char *model, struct sbuf *val,
-		   struct sbuf *err)
+/*
+ * The entry of a model: read into val (put NULL), or val written from
+ * put. As note_get and note_put return.
+ */
+static int
+model_note(struct llmcache *c, const char *model, const char *put,
+	   struct sbuf *val, struct sbuf *err)
 {
 	struct sbuf k = SBUF_INIT;
 	int r;
 
 	model_key(&k, model);
-	r = note_get(c, LLMCACHE_MODELS_REF, k.buf, k.len, val, err);
+	r = put ? note_put(c, LLMCACHE_MODELS_REF, k.buf, k.len, put, err) :
+	    note_get(c, LLMCACHE_MODELS_REF, k.buf, k.len, val, err);
 	sbuf_release(&k);
 	return r;
+}
+
+int
+llmcache_model_get(struct llmcache *c, const char *model, struct sbuf *val,
+		   struct sbuf *err)
+{
+	return model_note(c, model, NULL, val, err);
 }
 
 int
 llmcache_model_put(struct llmcache *c, const char *model, const char *val,
 		   struct sbuf *err)
 {
-	struct sbuf k = SBUF_INIT;
-	int r;
-
-	model_key(&k, model);
-	r = note_put(c, LLMCACHE_MODELS_REF, k.buf, k.len, val, err);
-	sbuf_release(&k);
-	return r;
+	return model_note(c, model, val, NULL, err);
 }
