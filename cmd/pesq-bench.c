@@ -19,6 +19,7 @@
 #include "attempt/slot.h"
 #include "measure/verdict.h"
 #include "base/xalloc.h"
+#include "base/version.h"
 
 static const char usage_text[] =
 	"usage: pesq-bench [-C DIR] [--bench CMD] [--test CMD] [options] [FILE...]\n"
@@ -303,7 +304,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		PESQ_LONGOPTS_END
 	};
 	const char *dir = NULL, *sandbox = "auto", *k = "0";
 	const char *bench_cmd = NULL, *test_cmd = NULL, *bcmd = NULL;
@@ -356,7 +357,7 @@ main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, 2);
+		default: PESQ_VERSION_IF(c, "pesq-bench"); usage(stderr, 2);
 		}
 	}
 	if (strcmp(sandbox, "auto") && strcmp(sandbox, "on") &&
@@ -386,8 +387,7 @@ main(int argc, char **argv)
 				fclose(fp);
 		}
 	}
-	if (repo)
-		repo_close(repo);
+	repo_close(repo);
 	sbuf_release(&build_cmd);
 	sbuf_release(&slot);
 	free((char *)base_dir);
