@@ -6,11 +6,18 @@
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps            install the Debian packages pesq needs (as root)
 
+# The version of pesq, written here and nowhere else: compiled into every
+# program (--version), put into git-pesq when it is installed, and read
+# from this file by git-pesq run from the source tree. `make version`
+# prints it.
+VERSION = 0.1.0
+
 PREFIX ?= /usr/local
 DESTDIR ?=
 bindir = $(PREFIX)/bin
 datadir = $(PREFIX)/share/pesq
 mandir = $(PREFIX)/share/man
+completionsdir = $(PREFIX)/share/bash-completion/completions
 
 ifeq ($(SANITIZE),1)
 O := bin-san
@@ -44,8 +51,9 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # What each program links besides lib/ and libc: libclang (and libdw,
 # for the profiled binaries' sources) only in pesq-deps, libcurl only in
-# pesq-llm.
-LIBS_pesq-fold =
+# pesq-llm, libdw in pesq-fold (which loads libstdc++'s demangler when it
+# meets a C++ name).
+LIBS_pesq-fold = $(DW_LIBS)
 LIBS_pesq-hot =
 LIBS_pesq-deps = $(CLANG_LIBS) $(DW_LIBS) $(GIT2_LIBS)
 LIBS_pesq-prompt = $(GIT2_LIBS)
@@ -60,7 +68,9 @@ PROGS := $(addprefix $(O)/,$(CMDS))
 LIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*/*.c))
 UNITS := $(patsubst %.c,$(O)/%,$(wildcard t/unit/*.c))
 HELPERS := $(patsubst %.c,$(O)/%,$(wildcard t/helper/*.c))
-SCRIPTS := $(wildcard scripts/*)
+# scripts/pesq-completion.bash is installed as completions/git-pesq
+COMPLETION := scripts/pesq-completion.bash
+SCRIPTS := $(filter-out $(COMPLETION),$(wildcard scripts/*))
 # Man pages do not depend on the build flavour: always in bin/man.
 MANS := $(patsubst man/%.scd,bin/man/%,$(wildcard man/*.scd))
 
@@ -73,7 +83,7 @@ DEBIAN_PACKAGES = build-essential pkg-config git perl man-db \
 PROVE ?= prove
 PROVE_FLAGS ?= -j2
 
-.PHONY: all check unit man install uninstall clean deps fuzz
+.PHONY: all check unit man install uninstall clean deps fuzz version FORCE
 .SUFFIXES:
 # keep objects: they are what makes rebuilds incremental
 .SECONDARY:
@@ -83,6 +93,17 @@ all: $(PROGS) $(MANS)
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The programs say the version; they are rebuilt when it changes.
+$(O)/cmd/%.o: ALL_CFLAGS += -DPESQ_VERSION='"$(VERSION)"'
+$(CMDS:%=$(O)/cmd/%.o): $(O)/version
+$(O)/version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ 2>/dev/null || echo '$(VERSION)' >$@
+FORCE:
+
+version:
+	@echo '$(VERSION)'
 
 $(O)/libpesq.a: $(LIB_OBJS)
 	rm -f $@
@@ -117,11 +138,15 @@ install: all $(MANS)
 	set -e; for p in $(PROGS); do install -m 755 $$p '$(DESTDIR)$(bindir)'; done
 	set -e; for s in $(SCRIPTS); do \
 		case $$s in scripts/git-*) \
-			install -m 755 $$s '$(DESTDIR)$(bindir)';; \
+			sed 's/^version=@VERSION@$$/version=$(VERSION)/' $$s \
+			    >'$(DESTDIR)$(bindir)'/$${s#scripts/} && \
+			chmod 755 '$(DESTDIR)$(bindir)'/$${s#scripts/};; \
 		*) if [ -x $$s ]; then m=755; else m=644; fi; \
 			install -m $$m $$s '$(DESTDIR)$(datadir)';; \
 		esac; done
 	install -m 644 pesq.mk '$(DESTDIR)$(datadir)'
+	install -d '$(DESTDIR)$(completionsdir)'
+	install -m 644 $(COMPLETION) '$(DESTDIR)$(completionsdir)/git-pesq'
 	set -e; for m in $(MANS); do \
 		s=$${m##*.}; install -m 644 $$m '$(DESTDIR)$(mandir)/man'$$s; \
 	done
@@ -132,6 +157,9 @@ uninstall:
 		case $$s in scripts/git-*) rm -f '$(DESTDIR)$(bindir)'/$${s#scripts/};; \
 		*) rm -f '$(DESTDIR)$(datadir)'/$${s#scripts/};; esac; done
 	rm -f '$(DESTDIR)$(datadir)/pesq.mk'
+	rm -f '$(DESTDIR)$(completionsdir)/git-pesq'
+	-rmdir '$(DESTDIR)$(completionsdir)' \
+	    '$(DESTDIR)$(PREFIX)/share/bash-completion' 2>/dev/null
 	-rmdir '$(DESTDIR)$(datadir)'
 	set -e; for m in $(MANS); do \
 		b=$${m##*/}; rm -f '$(DESTDIR)$(mandir)'/man$${b##*.}/$$b; done

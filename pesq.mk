@@ -25,6 +25,8 @@ PESQ_ATTEMPTS ?= 2
 PESQ_SAMPLES ?= 1
 PESQ_PROVIDER ?=
 PESQ_MODEL ?=
+PESQ_CALL_GRAPH ?=
+PESQ_BUDGET ?=
 PESQ_DIR ?= .pesq
 PESQ_GIT ?= git
 
@@ -34,14 +36,16 @@ pesq_mk := $(lastword $(MAKEFILE_LIST))
 # Options for git pesq: only those given, so that git config fills in
 # the rest. Values go in single quotes: do not put single quotes in them.
 pesq_common = $(if $(PESQ_BUILD),--build '$(PESQ_BUILD)') \
-	$(if $(PESQ_BENCH),--bench '$(PESQ_BENCH)')
+	$(if $(PESQ_BENCH),--bench '$(PESQ_BENCH)') \
+	$(if $(PESQ_CALL_GRAPH),--call-graph '$(PESQ_CALL_GRAPH)')
 pesq_run_opts = $(pesq_common) \
 	$(if $(PESQ_TEST),--test '$(PESQ_TEST)') \
 	$(if $(PESQ_FUNCTIONS),--functions '$(PESQ_FUNCTIONS)') \
 	$(if $(PESQ_ATTEMPTS),--attempts '$(PESQ_ATTEMPTS)') \
 	$(if $(PESQ_SAMPLES),--samples '$(PESQ_SAMPLES)') \
 	$(if $(PESQ_PROVIDER),--provider '$(PESQ_PROVIDER)') \
-	$(if $(PESQ_MODEL),--model '$(PESQ_MODEL)')
+	$(if $(PESQ_MODEL),--model '$(PESQ_MODEL)') \
+	$(if $(PESQ_BUDGET),--budget '$(PESQ_BUDGET)')
 
 # The commit pesq works from: rewritten only when it changes, so that
 # what depends on it is redone only then.

@@ -18,6 +18,7 @@
 #include "ledger/repo.h"
 #include "run/sandbox.h"
 #include "measure/verdict.h"
+#include "base/version.h"
 
 static const char usage_text[] =
 	"usage: pesq-bench [-C DIR] [--bench CMD] [--test CMD] [options] [FILE...]\n"
@@ -28,8 +29,9 @@ static const char usage_text[] =
 	"  [-c | --confidence X] [-g | --min-gain X] [--min-rounds N]\n"
 	"  [-n | --max-rounds N] [--budget SECONDS] [-T | --timeout SECONDS]\n"
 	"  [--warmup N] [--seed N] [--sandbox auto|on|off] [--no-output-check]\n"
-	"  [--no-sanitize] [--sanitize-build CMD] [--no-check] [--check-seconds N]\n"
-	"  [--attempts N] [--no-advance] [--base-dir DIR --candidate-dir DIR] [-q] [-v]\n";
+	"  [--no-sanitize] [--sanitize-build CMD] [--no-differential]\n"
+	"  [--check-seconds N] [--attempts N] [--no-advance]\n"
+	"  [--base-dir DIR --candidate-dir DIR] [-q] [-v]\n";
 
 static struct bench_opt bo = {
 	.param = { TIMING_CPU, 0.99, 0.02, 0, 4000, 5, 50 },
@@ -282,7 +284,7 @@ main(int argc, char **argv)
 		{ "no-output-check", no_argument, NULL, O_NOCHECK },
 		{ "no-sanitize", no_argument, NULL, O_NOSAN },
 		{ "sanitize-build", required_argument, NULL, O_SANBUILD },
-		{ "no-check", no_argument, NULL, O_NODIFF },
+		{ "no-differential", no_argument, NULL, O_NODIFF },
 		{ "check-seconds", required_argument, NULL, O_SECS },
 		{ "validate-check", no_argument, NULL, O_CHECK },
 		{ "attempts", required_argument, NULL, O_ATTEMPTS },
@@ -294,7 +296,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		PESQ_LONGOPTS_END
 	};
 	const char *dir = NULL, *sandbox = "auto", *k = "0";
 	const char *bench_cmd = NULL, *test_cmd = NULL, *bcmd = NULL;
@@ -352,7 +354,7 @@ main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, 2);
+		default: PESQ_VERSION_IF(c, "pesq-bench"); usage(stderr, 2);
 		}
 	}
 	if (strcmp(sandbox, "auto") && strcmp(sandbox, "on") &&
@@ -382,8 +384,7 @@ main(int argc, char **argv)
 				fclose(fp);
 		}
 	}
-	if (repo)
-		repo_close(repo);
+	repo_close(repo);
 	sbuf_release(&build_cmd);
 	sbuf_release(&slot);
 	free((char *)base_dir);

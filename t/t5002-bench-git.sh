@@ -46,7 +46,7 @@ test_expect_success 'setup' '
 	git config pesq.bench ./run &&
 	# the checks have tests of their own (t5004)
 	git config pesq.sanitize false &&
-	git config pesq.check false &&
+	git config pesq.differential false &&
 	git config pesq.test "test -f knob" &&
 	git config pesq.build "test ! -f broken && cat knob >>\"\$HOME/builds.log\"" &&
 	branch slow/1 main 4 &&

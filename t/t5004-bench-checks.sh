@@ -237,9 +237,9 @@ test_expect_success 'the base'"'"'s own sanitizer reports are recorded once and 
 		echo "{\"fn\":\"table_find\"}" |
 			pesq-deps -q --rev HEAD >../deps.jsonl &&
 		candidate hash &&
-		pb --no-check --no-advance <../att-hash.jsonl >../out 2>../err &&
+		pb --no-differential --no-advance <../att-hash.jsonl >../out 2>../err &&
 		candidate hash &&
-		pb --no-check --no-advance <../att-hash.jsonl >../out2 2>../err2
+		pb --no-differential --no-advance <../att-hash.jsonl >../out2 2>../err2
 	) &&
 	jq -r ".checks.sanitize.outcome, .checks.sanitize.baseline,
 		.checks.differential.status" out >actual &&
@@ -254,11 +254,11 @@ test_expect_success 'the base'"'"'s own sanitizer reports are recorded once and 
 	test_grep "^LeakSanitizer: detected memory leaks" sigs
 '
 
-test_expect_success '--no-sanitize and --no-check: no checks, no checks line' '
+test_expect_success '--no-sanitize and --no-differential: no checks, no checks line' '
 	(
 		cd r &&
 		candidate overflow &&
-		pb --no-sanitize --no-check --no-advance <../att-overflow.jsonl \
+		pb --no-sanitize --no-differential --no-advance <../att-overflow.jsonl \
 			>../out 2>../err
 	) &&
 	jq -r ".checks // \"none\", .verdict" out >actual &&
@@ -275,7 +275,7 @@ test_expect_success 'a sanitized build that instruments nothing is skipped, and 
 	(
 		cd r &&
 		candidate hash &&
-		pb --no-check --no-advance --sanitize-build "make BENCH_WORDS=20000 CC=gcc" \
+		pb --no-differential --no-advance --sanitize-build "make BENCH_WORDS=20000 CC=gcc" \
 			<../att-hash.jsonl >../out 2>../err
 	) &&
 	jq -r ".checks.sanitize.outcome" out >actual &&

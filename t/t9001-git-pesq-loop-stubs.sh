@@ -28,7 +28,7 @@ new_repo() {
 		git config pesq.build true &&
 		# no stand-ins for the checks (t9020 tests them)
 		git config pesq.sanitize false &&
-		git config pesq.check false
+		git config pesq.differential false
 	) &&
 	rm -rf replies log.* && mkdir replies
 }
@@ -212,7 +212,7 @@ test_expect_success 'targets: kernel and libc frames on top are passed over' '
 		git config pesq.bench true &&
 		git config pesq.build true &&
 		git config pesq.sanitize false &&
-		git config pesq.check false
+		git config pesq.differential false
 	) &&
 	{
 		sample 50 __strcmp_avx2 /usr/lib/x86_64-linux-gnu/libc.so.6 &&

@@ -31,7 +31,7 @@ test_expect_success 'setup' '
 	(cd proj && git add . && git commit -q -m base) &&
 	# no stand-ins for the checks (t9020 tests them)
 	git -C proj config pesq.sanitize false &&
-	git -C proj config pesq.check false
+	git -C proj config pesq.differential false
 '
 
 test_expect_success 'including pesq.mk keeps the default goal' '
@@ -83,7 +83,7 @@ test_expect_success PERF 'pesq/best moved: make pesq-profile profiles again' '
 new_proj() {
 	git clone -q proj "$1" &&
 	git -C "$1" config pesq.sanitize false &&
-	git -C "$1" config pesq.check false &&
+	git -C "$1" config pesq.differential false &&
 	mkdir "$1/.pesq" &&
 	git -C "$1" rev-parse HEAD >"$1/.pesq/base" &&
 	touch -d "2005-04-07 22:13:13" "$1/.pesq/base" &&

@@ -14,8 +14,9 @@ need_libfuzzer
 
 FIX=$SRC_ROOT/t/fixtures/checks
 
-# new_repo NAME: the sample, committed, with settings for a quick run.
-new_repo() {
+# checks_repo NAME: the sample, committed, with settings for a quick run
+# and the checks on.
+checks_repo() {
 	sample_repo "$1" &&
 	(
 		cd "$1" &&
@@ -41,7 +42,7 @@ test_expect_success 'setup' '
 '
 
 test_expect_success 'the model writes the check once; the wrong candidate is refused by it' '
-	new_repo r1 &&
+	checks_repo r1 &&
 	{
 		reply "Task: write a differential check" \
 			"$FIX/table_find-check.c" &&
@@ -94,7 +95,7 @@ test_expect_success 'git pesq show gives the checks, the input and the check' '
 '
 
 test_expect_success 'a check that fails on the original is corrected, then kept' '
-	new_repo r2 &&
+	checks_repo r2 &&
 	{
 		reply "Your previous check" "$FIX/table_find-check.c" &&
 		reply "Task: write a differential check" leaky.c &&
@@ -121,7 +122,7 @@ test_expect_success 'a check that fails on the original is corrected, then kept'
 '
 
 test_expect_success 'a check that never holds is dropped; the candidate is judged without it' '
-	new_repo r3 &&
+	checks_repo r3 &&
 	{
 		reply "differential check" leaky.c &&
 		reply "Task: make the function \`table_find\`" \
@@ -143,15 +144,15 @@ test_expect_success 'a check that never holds is dropped; the candidate is judge
 	test_cmp expect actual
 '
 
-test_expect_success '--no-check --no-sanitize: no check asked, none run' '
-	new_repo r4 &&
+test_expect_success '--no-differential --no-sanitize: no check asked, none run' '
+	checks_repo r4 &&
 	reply "Task: make the function \`table_find\`" \
 		"$FIX/table_find-long.c" >script &&
 	start_fake script &&
 	test_when_finished stop_fake &&
 	(
 		cd r4 &&
-		git pesq run --no-check --no-sanitize --no-chain -n 1 \
+		git pesq run --no-differential --no-sanitize --no-chain -n 1 \
 			-S ../stacks.folded >../out 2>../err
 	) &&
 	asked >asked &&

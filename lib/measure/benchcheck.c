@@ -30,7 +30,7 @@ benchcheck_settings(git_repository *repo, const struct bench_opt *bo,
 		o->sanitize = k > 0 ? b : 1;
 	}
 	if (o->differential < 0) {
-		if ((k = repo_config_bool(repo, "check", &b)) < 0)
+		if ((k = repo_config_bool(repo, "differential", &b)) < 0)
 			goto bad_bool;
 		o->differential = k > 0 ? b : 1;
 	}
@@ -53,8 +53,8 @@ benchcheck_settings(git_repository *repo, const struct bench_opt *bo,
 	sbuf_release(&s);
 	return 0;
 bad_bool:
-	sbuf_adds(err, "invalid pesq.sanitize or pesq.check: true or false "
-		  "is needed");
+	sbuf_adds(err, "invalid pesq.sanitize or pesq.differential: true or "
+		  "false is needed");
 	return -1;
 }
 

@@ -15,7 +15,8 @@
 /*
  * Fill o from pesq-bench's settings (bo, build_cmd, slot, which must
  * outlive o) and from git config (repo may be NULL): pesq.sanitize,
- * pesq.sanitizeBuild, pesq.check, pesq.checkSeconds, pesq.buildTimeout,
+ * pesq.sanitizeBuild, pesq.differential, pesq.checkSeconds,
+ * pesq.buildTimeout,
  * pesq.attempts, for those not set already (o->sanitize or
  * o->differential < 0, o->seconds < 0, o->san_build NULL,
  * o->corrections < 0). Returns 0, or -1 with err set for a value that
