@@ -30,7 +30,8 @@ start_fake() {
 
 # sample_repo DIR: the sample project (t/fixtures/sample) committed in a
 # new repository DIR (made with its parents; any path), with a build and
-# a bench command for a quick run.
+# a bench command for a quick run, and without the checks of
+# pesq-check(5).
 sample_repo() {
 	rm -rf "$1" &&
 	mkdir -p "$1" &&
@@ -43,7 +44,10 @@ sample_repo() {
 		git add . &&
 		git commit -q -m "wordfreq" &&
 		git config pesq.build "make BENCH_WORDS=20000" &&
-		git config pesq.bench ./bench.sh
+		git config pesq.bench ./bench.sh &&
+		# the loop alone: t5004 and t9020 test the checks
+		git config pesq.sanitize false &&
+		git config pesq.differential false
 	)
 }
 
@@ -75,15 +79,11 @@ reply() {
 		'{match: $m, reply: ("```c\n" + $code + "```\nSummary: from the test\n")} + $extra'
 }
 
-# new_repo DIR: sample_repo DIR with the fake provider's settings, and
-# without the checks of pesq-check(5), which t5004 and t9020 test: the
-# loop alone.
+# new_repo DIR: sample_repo DIR with the fake provider's settings.
 new_repo() {
 	sample_repo "$1" &&
 	git -C "$1" config pesq.provider openai &&
-	git -C "$1" config pesq.model fake &&
-	git -C "$1" config pesq.sanitize false &&
-	git -C "$1" config pesq.differential false
+	git -C "$1" config pesq.model fake
 }
 
 # LIBFUZZER: clang builds libFuzzer programs (libclang-rt-14-dev).

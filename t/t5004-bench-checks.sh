@@ -32,7 +32,8 @@ test_expect_success 'setup: the sample, its table_find, the fake model' '
 	sample_repo r &&
 	(
 		cd r &&
-		git config pesq.build "make BENCH_WORDS=20000" &&
+		git config --unset pesq.sanitize &&
+		git config --unset pesq.differential &&
 		git config pesq.test "make test" &&
 		git config pesq.bench ./bench.sh &&
 		git config pesq.provider openai &&

@@ -20,7 +20,8 @@ checks_repo() {
 	sample_repo "$1" &&
 	(
 		cd "$1" &&
-		git config pesq.build "make BENCH_WORDS=20000" &&
+		git config --unset pesq.sanitize &&
+		git config --unset pesq.differential &&
 		git config pesq.test "make test" &&
 		git config pesq.bench ./bench.sh &&
 		git config pesq.provider openai &&
