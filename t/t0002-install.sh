@@ -29,6 +29,16 @@ test_expect_success 'every program is installed and runs' '
 	test_path_is_missing "$D/usr/bin/pesq-measure"
 '
 
+test_expect_success 'installed programs find pesq-measure in libexec' '
+	"$D/usr/bin/pesq-sandbox" --sandbox off --show >out &&
+	test_grep "^sandbox: off" out &&
+	if test_have_prereq BWRAP
+	then
+		"$D/usr/bin/pesq-sandbox" --sandbox on --show >out &&
+		test_grep "^  -- $D/usr/libexec/pesq/pesq-measure /bin/sh -c true" out
+	fi
+'
+
 test_expect_success 'every man page is installed and readable with man -l' '
 	for m in "$SRC_ROOT"/man/*.scd
 	do
