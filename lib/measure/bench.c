@@ -1,6 +1,5 @@
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,6 +402,7 @@ check(const struct bench_opt *o, const char *base_dir, const char *cand_dir,
       int status[2], struct jw *w, struct bench_result *r)
 {
 	struct proc_res res[2];
+	struct sbuf lim = SBUF_INIT;
 	const char *dirs[2] = { base_dir, cand_dir };
 	int ret = 0, n;
 
@@ -422,11 +422,9 @@ check(const struct bench_opt *o, const char *base_dir, const char *cand_dir,
 			ret = -1;
 			break;
 		}
-		if (res[n].stopped || (res[n].signaled &&
-				       res[n].termsig == SIGXFSZ)) {
-			sbuf_addf(&r->reason, "the %s's benchmark failed: ",
-				  n ? "candidate" : "base");
-			sandbox_limit_message(o->sb, &res[n], &r->reason);
+		if (sandbox_limit_message(o->sb, &res[n], &lim)) {
+			sbuf_addf(&r->reason, "the %s's benchmark failed: %s",
+				  n ? "candidate" : "base", lim.buf);
 			n++;
 			ret = -1;
 			break;
@@ -449,6 +447,7 @@ check(const struct bench_opt *o, const char *base_dir, const char *cand_dir,
 	}
 	while (n-- > 0)
 		proc_res_release(&res[n]);
+	sbuf_release(&lim);
 	return ret;
 }
 

@@ -400,11 +400,12 @@ sandbox_limit_message(const struct sandbox *sb, const struct proc_res *res,
 	if (res->stopped) {
 		sbuf_adds(out, "it wrote more than ");
 		sandbox_size(sb->max_disk, out);
-		sbuf_adds(out, " into its directory and was stopped "
-			  "(pesq.sandbox.maxDisk)");
+		sbuf_adds(out, " into its directory (pesq.sandbox.maxDisk)");
 		return 1;
 	}
-	if (res->signaled && res->termsig == SIGXFSZ && sb->max_file) {
+	/* the writer, or a shell reporting its death by SIGXFSZ */
+	if (sb->max_file && (res->signaled ? res->termsig == SIGXFSZ :
+			     res->exit_code == 128 + SIGXFSZ)) {
 		sbuf_adds(out, "a file it wrote reached the limit of ");
 		sandbox_size(sb->max_file, out);
 		sbuf_adds(out, " (pesq.sandbox.maxFileSize)");

@@ -1,0 +1,108 @@
+#!/bin/sh
+test_description='git pesq run with hostile candidates: no key or host file reaches git or the model
+
+The sample project and the fake provider, as in t9002. One candidate
+prints the API key it finds in its environment and the .env beside the
+repository, then fails the tests; another includes that .env. Neither
+key may end up in any git object nor in any request the provider
+received.'
+. ./test-lib.sh
+
+. "$TEST_DIRECTORY"/lib-e2e.sh
+
+if ! test_have_prereq BWRAP
+then
+	skip_all='bubblewrap cannot run here'
+	test_done
+fi
+
+KEY=sk-hostile-env-1234567890abcdef
+DOTKEY=sk-hostile-dotenv-fedcba0987654321
+
+new_repo() {
+	rm -rf "$1" &&
+	mkdir "$1" &&
+	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
+	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
+	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
+	(
+		cd "$1" &&
+		git init -q &&
+		git add . &&
+		git commit -q -m "wordfreq" &&
+		git config pesq.build "make BENCH_WORDS=20000" &&
+		git config pesq.test "make test" &&
+		git config pesq.bench ./bench.sh &&
+		git config pesq.provider openai &&
+		git config pesq.model fake &&
+		echo "ANTHROPIC_API_KEY=$DOTKEY" >.env
+	)
+}
+
+# clean NAME: neither key in any object of NAME nor in a request body.
+clean() {
+	git -C "$1" cat-file --batch-all-objects --batch >objects &&
+	test_grep ! "$KEY" objects &&
+	test_grep ! "$DOTKEY" objects &&
+	jq -c .body fake.log >bodies &&
+	test_grep ! "$KEY" bodies &&
+	test_grep ! "$DOTKEY" bodies
+}
+
+test_expect_success 'setup' '
+	cat >stacks.folded <<-\EOF &&
+	wordfreq;main;count_file;count_word 5000
+	wordfreq;main;count_file;count_word;table_find 4000
+	EOF
+	cat >leak.c <<-\EOF &&
+	void
+	count_word(struct table *t, const char *w)
+	{
+		extern char *getenv(const char *);
+		extern int open(const char *, int, ...);
+		extern long read(int, void *, unsigned long);
+		extern long write(int, const void *, unsigned long);
+		extern void exit(int);
+		const char *k = getenv("OPENAI_API_KEY");
+		char buf[512];
+		long n = 0;
+		int fd = open("../../../.env", 0);
+
+		write(2, "key:", 4);
+		while (k && k[n])
+			n++;
+		if (k)
+			write(2, k, (unsigned long)n);
+		if (fd >= 0 && (n = read(fd, buf, sizeof(buf))) > 0)
+			write(2, buf, (unsigned long)n);
+		if (t && w)
+			exit(1);
+	}
+	EOF
+	printf "long\ntable_find(const struct table *t, const char *w)\n{\n#include \"../../../.env\"\n\treturn t && w ? -1 : -1;\n}\n" >include.c
+'
+
+test_expect_success 'a candidate that prints the keys and fails its tests' '
+	new_repo r1 &&
+	reply "Task: make the function \`count_word\`" leak.c >script &&
+	reply "Task: make the function \`table_find\`" include.c >>script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(
+		cd r1 &&
+		OPENAI_API_KEY=$KEY git pesq run -n 2 --no-chain -a 1 \
+			-S ../stacks.folded >../out 2>../err
+	) &&
+	grep "^count_word .* test-failed" out &&
+	clean r1 &&
+	git -C r1 notes --ref=pesq list >notes &&
+	test_line_count -gt 0 notes
+'
+
+test_expect_success 'the candidate that includes .env is refused, and says where' '
+	grep -r "candidate refused: line 4: #include of .../../../.env" \
+		r1/.git/pesq/run/ >/dev/null ||
+	grep -r "candidate refused: line 4" err
+'
+
+test_done
