@@ -10,8 +10,8 @@
  * sees a minimal view of the machine:
  *
  *   /usr and the /bin, /sbin, /lib* links or directories, read-only;
- *   from /etc only what compilers, shells and the C library read
- *   (sandbox_etc: no shadow, ssh or ssl keys, sudoers);
+ *   from /etc only alternatives, ld.so.cache, localtime, passwd, group
+ *   and hosts (no shadow, ssh or ssl keys, sudoers);
  *   the paths the user adds (pesq.sandbox.readOnly), read-only;
  *   pesq-measure, read-only, at its own path;
  *   its directory (the slot worktree) read-write, except its .git file;
@@ -20,8 +20,8 @@
  *   repository but the slot, no /run, no /var, no host sockets.
  *
  * It has no network (a network namespace with only its own loopback),
- * no shared IPC, its own UTS and pid namespaces, no capabilities, and
- * cannot make user namespaces. pesq-measure is the namespace's first
+ * no shared IPC, its own pid namespace, no capabilities, and cannot make
+ * user namespaces. pesq-measure is the namespace's first
  * process: it runs `/bin/sh -c cmd`, reaps what that leaves behind and
  * reports the command's own wall and CPU time on fd 3; when the command
  * ends pesq-measure exits and the kernel ends everything else in the
