@@ -35,17 +35,20 @@ CURL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl 2>/dev/null)
 CURL_LIBS := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null || echo -lcurl)
 CLANG_CFLAGS := -I$(LLVM_PREFIX)/include
 CLANG_LIBS := -L$(LLVM_PREFIX)/lib -lclang -Wl,-rpath,$(LLVM_PREFIX)/lib
+DW_LIBS := $(shell $(PKG_CONFIG) --libs libdw libelf 2>/dev/null || \
+	echo -ldw -lelf)
 
 ALL_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Werror -D_GNU_SOURCE \
 	-Ilib $(GIT2_CFLAGS) $(CURL_CFLAGS) $(CLANG_CFLAGS) \
 	$(SANFLAGS) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
-# What each program links besides lib/ and libc: libclang only in
-# pesq-deps, libcurl only in pesq-llm.
+# What each program links besides lib/ and libc: libclang (and libdw,
+# for the profiled binaries' sources) only in pesq-deps, libcurl only in
+# pesq-llm.
 LIBS_pesq-fold =
 LIBS_pesq-hot =
-LIBS_pesq-deps = $(CLANG_LIBS) $(GIT2_LIBS)
+LIBS_pesq-deps = $(CLANG_LIBS) $(DW_LIBS) $(GIT2_LIBS)
 LIBS_pesq-prompt = $(GIT2_LIBS)
 LIBS_pesq-llm = $(CURL_LIBS) $(GIT2_LIBS)
 LIBS_pesq-apply = $(GIT2_LIBS)
@@ -70,7 +73,7 @@ MANS := $(patsubst man/%.scd,bin/man/%,$(wildcard man/*.scd))
 DEBIAN_PACKAGES = build-essential pkg-config git perl man-db \
 	libgit2-dev libcurl4-openssl-dev libclang-dev llvm-14 \
 	libjsmn-dev jq scdoc linux-perf bubblewrap \
-	clang libclang-rt-14-dev libxml2-utils libstb-dev
+	clang libclang-rt-14-dev libxml2-utils libstb-dev libdw-dev bear
 
 PROVE ?= prove
 PROVE_FLAGS ?= -j2

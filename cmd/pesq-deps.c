@@ -13,6 +13,7 @@
 
 #include "clang/cflags.h"
 #include "clang/cparse.h"
+#include "debuginfo/binsrc.h"
 #include "source/gitsrc.h"
 #include "base/jsonl.h"
 #include "base/xalloc.h"
@@ -21,9 +22,14 @@ static const char usage_str[] =
 "usage: pesq-deps [-C DIR] [--rev REV] [-p BUILD_DIR] [options] [FILE...]\n"
 "\n"
 "  -C, --dir DIR           the repository (default: .)\n"
-"  -r, --rev REV           read the sources as of REV (default: HEAD)\n"
+"  -r, --rev REV           read the sources as of REV (default: pesq/best,\n"
+"                          or HEAD while there is no pesq/best)\n"
 "  -p, --build-dir DIR     where compile_commands.json is\n"
+"  -m, --make-log FILE     flags from a dry run's output (make -n -B -w)\n"
+"      --flags-from WORD   what -p's database is called in ctx.flags_from\n"
 "  -X, --clang-arg ARG     one more compiler argument (repeatable)\n"
+"  -b, --binary FILE       the profiled program (repeatable): ties between\n"
+"                          files go to the sources it was built from\n"
 "  -d, --drop-missing      drop records whose function has no definition\n"
 "      --callee-limit N    show static callees up to N bytes (4000)\n"
 "      --caller-limit N    show callers up to N bytes, else excerpts (3000)\n"
@@ -32,13 +38,16 @@ static const char usage_str[] =
 "  -q, --quiet             no warnings\n"
 "  -h, --help              this text\n";
 
-enum { OPT_CALLEE = 256, OPT_CALLER, OPT_MAXCALLERS };
+enum { OPT_CALLEE = 256, OPT_CALLER, OPT_MAXCALLERS, OPT_FLAGSFROM };
 
 static const struct option longopts[] = {
 	{ "dir", required_argument, NULL, 'C' },
 	{ "rev", required_argument, NULL, 'r' },
 	{ "build-dir", required_argument, NULL, 'p' },
+	{ "make-log", required_argument, NULL, 'm' },
+	{ "flags-from", required_argument, NULL, OPT_FLAGSFROM },
 	{ "clang-arg", required_argument, NULL, 'X' },
+	{ "binary", required_argument, NULL, 'b' },
 	{ "drop-missing", no_argument, NULL, 'd' },
 	{ "callee-limit", required_argument, NULL, OPT_CALLEE },
 	{ "caller-limit", required_argument, NULL, OPT_CALLER },
@@ -50,12 +59,13 @@ static const struct option longopts[] = {
 };
 
 static struct {
-	const char *dir, *rev, *build_dir;
+	const char *dir, *rev, *build_dir, *make_log, *flags_from;
 	char **extra;
 	size_t nextra;
 	int drop_missing, verbose, quiet;
 	struct cparse_opts copts;
-} opt = { ".", NULL, NULL, NULL, 0, 0, 0, 0, { 4000, 3000, 10, 16 } };
+} opt = { ".", NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0,
+	   { 4000, 3000, 10, 16, NULL } };
 
 static struct gitsrc *gs;
 static struct cflags *cf;
@@ -94,15 +104,25 @@ setup(void)
 	gs = gitsrc_open(opt.dir, opt.rev, &e);
 	if (!gs)
 		errx(3, "%s", e.buf);
+	if (gs->best_missing && opt.rev && !opt.quiet)
+		warnx("no branch pesq/best yet: the sources are read at HEAD");
 	sbuf_release(&e);
-	cf = cflags_open(gs, opt.build_dir, opt.extra, opt.nextra);
+	cf = cflags_open(gs, opt.build_dir, opt.make_log, opt.flags_from,
+			 opt.extra, opt.nextra, &e);
+	if (!cf)
+		errx(3, "%s", e.buf);
+	sbuf_release(&e);
 	if (opt.build_dir && !cflags_database(cf))
 		errx(3, "no compile_commands.json that libclang can read in "
 		     "'%s'", opt.build_dir);
 	if (opt.verbose)
 		fprintf(stderr, "pesq-deps: %s at %.12s, %zu files, flags %s\n",
 			gs->root, gs->commit, gs->nfiles,
-			cflags_database(cf) ? cflags_database(cf) : "guessed");
+			cflags_source(cf) ? cflags_source(cf) : "guessed");
+	if (!cflags_count(cf) && !opt.quiet)
+		warnx("no compile commands (compile_commands.json, or "
+		      "--make-log): the flags are guessed; 'bear -- make' "
+		      "makes compile_commands.json");
 	cp = cparse_new(gs, cf, &opt.copts);
 }
 
@@ -160,6 +180,40 @@ callers_of(const struct jsonl_rec *rec, const char *fn, char ***out)
 	return n;
 }
 
+/*
+ * The record's hot.lines ([{file, line, count}]) into *out; the file
+ * names are copies the caller frees with the array.
+ */
+static size_t
+lines_of(const struct jsonl_rec *rec, struct cparse_line **out)
+{
+	struct sbuf f = SBUF_INIT;
+	struct cparse_line *v = NULL;
+	size_t n = 0, cap = 0;
+	int arr = jsonl_path(rec, "hot.lines"), i, m, el;
+	long long line;
+	double count;
+
+	m = arr >= 0 && jsonl_is_array(rec, arr) ? jsonl_count(rec, arr) : 0;
+	for (i = 0; i < m; i++) {
+		el = jsonl_at(rec, arr, i);
+		sbuf_reset(&f);
+		if (jsonl_str(rec, jsonl_get(rec, el, "file"), &f) ||
+		    jsonl_int(rec, jsonl_get(rec, el, "line"), &line) ||
+		    jsonl_num(rec, jsonl_get(rec, el, "count"), &count) ||
+		    line <= 0 || count < 0)
+			continue;
+		XGROW(v, n + 1, cap);
+		v[n].file = xstrdup(f.buf);
+		v[n].line = (unsigned long)line;
+		v[n].count = count;
+		n++;
+	}
+	sbuf_release(&f);
+	*out = v;
+	return n;
+}
+
 static void
 process(const struct jsonl_rec *rec, struct sbuf *out)
 {
@@ -167,6 +221,7 @@ process(const struct jsonl_rec *rec, struct sbuf *out)
 	struct sbuf fn = SBUF_INIT, role = SBUF_INIT, child = SBUF_INIT;
 	struct sbuf def = SBUF_INIT, ctx = SBUF_INIT, e = SBUF_INIT;
 	struct cparse_query q;
+	struct cparse_line *lines = NULL;
 	char **callers = NULL;
 	size_t i, ncallers = 0;
 	struct jw w;
@@ -187,6 +242,8 @@ process(const struct jsonl_rec *rec, struct sbuf *out)
 	ncallers = callers_of(rec, fn.buf, &callers);
 	q.callers = (const char *const *)callers;
 	q.ncallers = ncallers;
+	q.nlines = lines_of(rec, &lines);
+	q.lines = lines;
 	if (jsonl_path_str(rec, "role", &role) && !strcmp(role.buf, "parent"))
 		q.child = jsonl_path_str(rec, "child", &child);
 	r = cparse_extract(cp, &q, &def, &ctx, &e);
@@ -215,6 +272,9 @@ done:
 	for (i = 0; i < ncallers; i++)
 		free(callers[i]);
 	free(callers);
+	for (i = 0; lines && i < q.nlines; i++)
+		free((char *)lines[i].file);
+	free(lines);
 	sbuf_release(&fn);
 	sbuf_release(&role);
 	sbuf_release(&child);
@@ -257,18 +317,27 @@ run(FILE *fp, const char *name)
 int
 main(int argc, char **argv)
 {
+	struct sbuf e = SBUF_INIT;
 	size_t cap = 0;
 	int c, i, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "C:r:p:X:dvqh", longopts,
+	while ((c = getopt_long(argc, argv, "C:r:p:m:X:b:dvqh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'C': opt.dir = optarg; break;
 		case 'r': opt.rev = optarg; break;
 		case 'p': opt.build_dir = optarg; break;
+		case 'm': opt.make_log = optarg; break;
+		case OPT_FLAGSFROM: opt.flags_from = optarg; break;
 		case 'X':
 			XGROW(opt.extra, opt.nextra + 1, cap);
 			opt.extra[opt.nextra++] = optarg;
+			break;
+		case 'b':
+			if (!opt.copts.bin)
+				opt.copts.bin = binsrc_new();
+			if (binsrc_add(opt.copts.bin, optarg, &e))
+				errx(3, "%s", e.buf);
 			break;
 		case 'd': opt.drop_missing = 1; break;
 		case OPT_CALLEE:
@@ -303,6 +372,8 @@ main(int argc, char **argv)
 	cparse_free(cp);
 	cflags_free(cf);
 	gitsrc_free(gs);
+	binsrc_free(opt.copts.bin);
+	sbuf_release(&e);
 	free(opt.extra);
 	if (fclose(stdout) == EOF)
 		err(3, "stdout");

@@ -6,10 +6,12 @@
  * pesq-sandbox(1).
  */
 #include <err.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "attempt/sandboxconf.h"
@@ -17,11 +19,12 @@
 #include "ledger/repo.h"
 
 static const char usage_line[] =
-	"usage: pesq-sandbox [-C dir] [-d dir | -w name -r rev [-b cmd]] "
-	"[-T secs] [--sandbox mode] [--max-output bytes] [--show] [-q] "
-	"[command]\n";
+	"usage: pesq-sandbox [-C dir] [-d dir | -w name -r rev [-b cmd] "
+	"[--keep file]] [-T secs] [--sandbox mode] [--max-output bytes] "
+	"[--show] [-q] [command]\n";
 
 static git_repository *repo;
+static const char *keep;		/* --keep */
 static struct sandbox sb;
 static struct redact secrets = REDACT_INIT;
 static double timeout;
@@ -103,6 +106,44 @@ run(const char *dir, const char *cmd)
 	return code;
 }
 
+/*
+ * --keep: the file the caller put in the worktree for the build, read
+ * before the worktree was restored (kept_data), written back after it.
+ */
+static struct sbuf kept_data = SBUF_INIT;
+static int kept;
+
+static void
+keep_read(const char *name)
+{
+	struct sbuf p = SBUF_INIT;
+	struct stat st;
+	int fd;
+
+	sbuf_addf(&p, "%spesq/%s/%s", repo_commondir(repo), name, keep);
+	/* a regular file, not what a link planted there points at */
+	fd = open(p.buf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	kept = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		sbuf_read_fd(&kept_data, fd) == 0;
+	if (fd >= 0)
+		close(fd);
+	sbuf_release(&p);
+}
+
+static void
+keep_file(const struct worktree *wt, int *built)
+{
+	struct sbuf p = SBUF_INIT;
+
+	sbuf_addf(&p, "%s/%s", wt->path, keep);
+	if (kept && sbuf_write_file(&kept_data, p.buf) < 0)
+		err(3, "%s", p.buf);
+	if (kept)
+		*built = 0;	/* it is the build's to use */
+	sbuf_release(&p);
+	sbuf_release(&kept_data);
+}
+
 /* -w: the worktree restored to rev, built with bcmd when given. */
 static int
 worktree(const char *name, const char *rev, const char *bcmd,
@@ -122,6 +163,8 @@ worktree(const char *name, const char *rev, const char *bcmd,
 	if (slot_open(&wt, repo, name, hex, bcmd ? bcmd : "", &built,
 		      &e) < 0)
 		errx(3, "worktree '%s': %s", name, e.buf);
+	if (keep)
+		keep_file(&wt, &built);
 	if (bcmd && !built) {
 		if ((k = slot_build(&wt, hex, &so, &res, &why, &e)) < 0)
 			errx(3, "worktree '%s': %s", name, e.buf);
@@ -147,12 +190,13 @@ worktree(const char *name, const char *rev, const char *bcmd,
 int
 main(int argc, char **argv)
 {
-	enum { O_SANDBOX = 256, O_MAXOUT, O_SHOW };
+	enum { O_SANDBOX = 256, O_MAXOUT, O_SHOW, O_KEEP };
 	static const struct option longopts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "worktree", required_argument, NULL, 'w' },
 		{ "rev", required_argument, NULL, 'r' },
 		{ "build", required_argument, NULL, 'b' },
+		{ "keep", required_argument, NULL, O_KEEP },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "sandbox", required_argument, NULL, O_SANDBOX },
 		{ "max-output", required_argument, NULL, O_MAXOUT },
@@ -187,6 +231,7 @@ main(int argc, char **argv)
 				errx(2, "invalid size '%s'", optarg);
 			break;
 		case O_SHOW: showing = 1; break;
+		case O_KEEP: keep = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout, 0); break;
 		default: usage(stderr, 2);
@@ -194,9 +239,14 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		cmd = argv[optind++];
-	if (optind < argc || (name && (!rev || dir)) || (!name && (rev || bcmd))
-	    || (!cmd && !name && !showing))
+	if (optind < argc || (name && (!rev || dir)) ||
+	    (!name && (rev || bcmd)) || (keep && !bcmd) ||
+	    (!cmd && !name && !showing))
 		usage(stderr, 2);
+	if (keep && (strchr(keep, '/') || !strcmp(keep, ".") ||
+		     !strcmp(keep, "..") || !strcmp(keep, ".git") || !*keep))
+		errx(2, "--keep takes a file name at the worktree's top, not "
+		     "'%s'", keep);
 	if (repo_open(&repo, cdir) < 0) {
 		if (name || cdir)
 			errx(3, "not a git repository: %s", repo_errmsg());
@@ -208,6 +258,8 @@ main(int argc, char **argv)
 		warnx("%s", notice.buf);
 	sandboxconf_secrets(repo, &secrets);
 	code = 0;
+	if (keep)
+		keep_read(name);
 	if (name)
 		code = worktree(name, rev, bcmd, cmd, showing);
 	else if (showing)

@@ -5,7 +5,31 @@ test_description='pesq-deps reads a commit, never the dirty working tree'
 
 if ! test_have_prereq JQ; then
 	skip_all='jq is needed'
-	test_done
+	test_expect_success 'a fresh repository: --rev pesq/best reads HEAD, and says so' '
+	echo "{\"fn\":\"max2\"}" >in &&
+	pesq-deps -C c --rev pesq/best in >out 2>err &&
+	jq -r ".def.rev" out >actual &&
+	git -C c rev-parse HEAD >expect &&
+	test_cmp expect actual &&
+	test_grep "^pesq-deps: no branch pesq/best yet: the sources are read at HEAD$" err &&
+	pesq-deps -q -C c --rev refs/heads/pesq/best in >out 2>err &&
+	test_must_be_empty err
+'
+
+test_expect_success 'once pesq/best exists, it is the default' '
+	git -C c branch pesq/best first &&
+	pesq-deps -C c in >out 2>err &&
+	jq -r ".def.rev" out >actual &&
+	git -C c rev-parse first >expect &&
+	test_cmp expect actual &&
+	pesq-deps -C c --rev HEAD in >out &&
+	jq -r ".def.rev" out >actual &&
+	git -C c rev-parse HEAD >expect &&
+	test_cmp expect actual &&
+	git -C c branch -D pesq/best >/dev/null
+'
+
+test_done
 fi
 
 test_expect_success 'setup: two commits, then a dirty tree' '
@@ -83,6 +107,30 @@ test_expect_success '-C a subdirectory finds the repository' '
 	fields out >actual &&
 	echo "max2 src/vec.c 34 38" >expect &&
 	test_cmp expect actual
+'
+
+test_expect_success 'a fresh repository: --rev pesq/best reads HEAD, and says so' '
+	echo "{\"fn\":\"max2\"}" >in &&
+	pesq-deps -C c --rev pesq/best in >out 2>err &&
+	jq -r ".def.rev" out >actual &&
+	git -C c rev-parse HEAD >expect &&
+	test_cmp expect actual &&
+	test_grep "^pesq-deps: no branch pesq/best yet: the sources are read at HEAD$" err &&
+	pesq-deps -q -C c --rev refs/heads/pesq/best in >out 2>err &&
+	test_must_be_empty err
+'
+
+test_expect_success 'once pesq/best exists, it is the default' '
+	git -C c branch pesq/best first &&
+	pesq-deps -C c in >out 2>err &&
+	jq -r ".def.rev" out >actual &&
+	git -C c rev-parse first >expect &&
+	test_cmp expect actual &&
+	pesq-deps -C c --rev HEAD in >out &&
+	jq -r ".def.rev" out >actual &&
+	git -C c rev-parse HEAD >expect &&
+	test_cmp expect actual &&
+	git -C c branch -D pesq/best >/dev/null
 '
 
 test_done

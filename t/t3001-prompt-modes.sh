@@ -116,9 +116,10 @@ test_expect_success JQ 'flags as one string are split and filtered' '
 	test_grep "^\`-O3 -fopenmp\`$" user
 '
 
-test_expect_success JQ 'the flags pesq-deps adds for libclang are left out' '
+test_expect_success JQ 'the flags pesq-deps and libclang add are left out' '
 	jq -c ".ctx.flags += [\"-working-directory=$PWD\", \"-working-directory\",
-		\"/elsewhere\", \"-ferror-limit=0\", \"-w\", \"-fcolor-diagnostics\"]" \
+		\"/elsewhere\", \"-ferror-limit=0\", \"-w\", \"-fcolor-diagnostics\",
+		\"--driver-mode=g++\"]" \
 		"$FIX/leaf.jsonl" >wd &&
 	pesq-prompt wd >out &&
 	jq -r ".prompt.messages[1].content" out >user &&

@@ -2,6 +2,7 @@
  * The context of a definition: types, callees, globals and macros from
  * libclang's AST; callers from the text of the whole snapshot.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,13 +103,64 @@ type_decl(CXType t)
 	return clang_getTypeDeclaration(t);
 }
 
+static int
+is_tag(enum CXCursorKind k)
+{
+	return k == CXCursor_StructDecl || k == CXCursor_UnionDecl ||
+		k == CXCursor_EnumDecl || k == CXCursor_ClassDecl;
+}
+
+/*
+ * Is c a struct, union or enum without a name of its own but named by a
+ * typedef ("typedef enum { ... } mode_t;")? Its name is the typedef's.
+ */
+static int
+typedef_named(CXCursor c)
+{
+	CXString s;
+	int r;
+
+	if (!is_tag(clang_getCursorKind(c)) || clang_Cursor_isAnonymous(c))
+		return 0;
+	s = clang_getCursorSpelling(c);
+	r = !*clang_getCString(s);
+	clang_disposeString(s);
+	return r;
+}
+
+/*
+ * Widen the item of a typedef-named tag to its typedef: back to the
+ * "typedef" before it, on to the name before the ';' after it.
+ */
+static void
+widen_to_typedef(struct item *it)
+{
+	const char *d = it->f->data;
+	size_t b = it->start, e = it->end;
+
+	while (b > 0 && strchr(" \t\r\n", d[b - 1]))
+		b--;
+	if (b >= 7 && !memcmp(d + b - 7, "typedef", 7) &&
+	    (b == 7 || !isalnum((unsigned char)d[b - 8]))) {
+		it->start = (unsigned)(b - 7);
+		it->line = (unsigned)cscan_line(d, it->start);
+	}
+	while (e < it->f->len && d[e] != ';' && d[e] != '{' && d[e] != '}')
+		e++;
+	if (e < it->f->len && d[e] == ';') {
+		while (e > it->end && strchr(" \t\r\n", d[e - 1]))
+			e--;
+		it->end = it->decl_end = (unsigned)e;
+	}
+}
+
 static void
 add_type(struct walk *w, CXCursor c, int depth)
 {
 	enum CXCursorKind k;
 	struct sbuf key = SBUF_INIT;
 	struct item *it;
-	CXCursor d;
+	CXCursor d, named = clang_getNullCursor();
 	int added;
 
 	if (clang_Cursor_isNull(c) || depth > 16)
@@ -117,22 +169,36 @@ add_type(struct walk *w, CXCursor c, int depth)
 	if (!clang_Cursor_isNull(d))
 		c = d;
 	k = clang_getCursorKind(c);
-	if (k != CXCursor_StructDecl && k != CXCursor_UnionDecl &&
-	    k != CXCursor_EnumDecl && k != CXCursor_TypedefDecl &&
-	    k != CXCursor_ClassDecl && k != CXCursor_TypeAliasDecl &&
-	    k != CXCursor_ClassTemplate)
+	if (!is_tag(k) && k != CXCursor_TypedefDecl &&
+	    k != CXCursor_TypeAliasDecl && k != CXCursor_ClassTemplate)
 		return;
-	usr_key(c, "t", &key);
+	if (k == CXCursor_TypedefDecl) {
+		named = type_decl(clang_getTypedefDeclUnderlyingType(c));
+		d = clang_getCursorDefinition(named);
+		if (!clang_Cursor_isNull(d))
+			named = d;
+		if (!typedef_named(named))
+			named = clang_getNullCursor();
+	}
+	/* a typedef-named tag and its typedef are one item */
+	usr_key(clang_Cursor_isNull(named) ? c : named, "t", &key);
 	it = add(&w->types, key.buf, &added);
 	sbuf_release(&key);
 	if (!added)
 		return;
+	if (typedef_named(c)) {
+		CXString ts = clang_getTypeSpelling(clang_getCursorType(c));
+
+		it->name = xstrdup(clang_getCString(ts));
+		clang_disposeString(ts);
+	}
 	if (place(w, c, it)) {
 		it->f = NULL;	/* a system type: not listed */
 		return;
 	}
-	if (k != CXCursor_TypedefDecl && k != CXCursor_TypeAliasDecl &&
-	    clang_Cursor_isAnonymous(c)) {
+	if (typedef_named(c))
+		widen_to_typedef(it);
+	if (is_tag(k) && clang_Cursor_isAnonymous(c)) {
 		/* "": no name to show or to trim by; say what it is */
 		free(it->name);
 		it->name = xstrdup(k == CXCursor_EnumDecl ? "enum (anonymous)"
@@ -140,7 +206,7 @@ add_type(struct walk *w, CXCursor c, int depth)
 				   "union (anonymous)" : "struct (anonymous)");
 		it->anon = 1;
 	}
-	if (k == CXCursor_TypedefDecl)
+	if (k == CXCursor_TypedefDecl && clang_Cursor_isNull(named))
 		add_type(w, type_decl(clang_getTypedefDeclUnderlyingType(c)),
 			 depth + 1);
 }
@@ -162,13 +228,23 @@ add_callee(struct walk *w, CXCursor ref, const char *how)
 	CXCursor d;
 	int added;
 
-	usr_key(ref, "f", &key);
+	/* the instances of a template share a definition: one entry */
+	d = clang_getCursorDefinition(ref);
+	usr_key(clang_Cursor_isNull(d) ? ref : d, "f", &key);
+	if (!clang_Cursor_isNull(d)) {
+		struct context_loc loc;
+
+		if (!context_locate(w->gs, d, &loc) && loc.f) {
+			sbuf_reset(&key);
+			sbuf_addf(&key, "f@%s:%u", loc.f->path, loc.start);
+		}
+		context_loc_release(&loc);
+	}
 	it = add(&w->callees, key.buf, &added);
 	sbuf_release(&key);
 	if (!added)
 		return;
 	it->how = how;
-	d = clang_getCursorDefinition(ref);
 	if (!clang_Cursor_isNull(d) && is_fn_kind(clang_getCursorKind(d)) &&
 	    place(w, d, it) == 0) {
 		struct context_loc loc;
@@ -245,6 +321,15 @@ use_visit(CXCursor c, CXCursor parent, CXClientData data)
 		else if (rk == CXCursor_VarDecl || rk == CXCursor_FieldDecl ||
 			 rk == CXCursor_ParmDecl)
 			add_callee(w, ref, "indirect");
+	} else if (k == CXCursor_OverloadedDeclRef) {
+		/* a call a template leaves unresolved: each candidate */
+		unsigned i, n = clang_getNumOverloadedDecls(c);
+
+		for (i = 0; i < n; i++) {
+			ref = clang_getOverloadedDecl(c, i);
+			if (is_fn_kind(clang_getCursorKind(ref)))
+				add_callee(w, ref, "call");
+		}
 	} else if (k == CXCursor_DeclRefExpr || k == CXCursor_MemberRefExpr) {
 		ref = clang_getCursorReferenced(c);
 		rk = clang_getCursorKind(ref);
@@ -295,7 +380,7 @@ macro_visit(CXCursor c, CXCursor parent, CXClientData data)
 void
 context_write(const struct gitsrc *gs, const struct cparse_opts *opts,
 	   const struct context_def *def, const struct context_child *child,
-	   char *const *flags, size_t nflags, int guessed,
+	   char *const *flags, size_t nflags, const char *from,
 	   const char *tu_path, struct sbuf *out)
 {
 	struct walk w;
@@ -335,7 +420,9 @@ context_write(const struct gitsrc *gs, const struct cparse_opts *opts,
 		jw_str(&j, flags[i]);
 	jw_arr_end(&j);
 	jw_key(&j, "flags_guessed");
-	jw_bool(&j, guessed);
+	jw_bool(&j, !strcmp(from, "guessed"));
+	jw_key(&j, "flags_from");
+	jw_str(&j, from);
 	jw_key(&j, "tu");
 	jw_str(&j, tu_path);
 	jw_key(&j, "diagnostics");

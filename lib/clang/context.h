@@ -67,12 +67,13 @@ struct context_child {
 
 /*
  * Write the "ctx" object for def to out: types, callees, callers,
- * globals, macros, then flags (nflags strings), flags_guessed, tu (the
+ * globals, macros, then flags (nflags strings), flags_guessed, flags_from
+ * (where they come from: see cflags_args), tu (the
  * repository path of the parsed file) and diagnostics (error count).
  */
 void context_write(const struct gitsrc *gs, const struct cparse_opts *opts,
 		const struct context_def *def, const struct context_child *child,
-		char *const *flags, size_t nflags, int guessed,
+		char *const *flags, size_t nflags, const char *from,
 		const char *tu_path, struct sbuf *out);
 
 /*

@@ -9,6 +9,19 @@
 #include "source/cscan.h"
 #include "base/jsonl.h"
 
+/* Does f define a function named w (a static one, an overload)? */
+static int
+defines(const struct gitsrc_file *f, const struct cscan_fn *fns, size_t n,
+	const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cscan_name_is(f->data, &fns[i], w))
+			return 1;
+	return 0;
+}
+
 void
 context_write_callers(struct jw *j, const struct gitsrc *gs,
 		   const struct cparse_opts *o, const struct context_def *def)
@@ -28,6 +41,9 @@ context_write_callers(struct jw *j, const struct gitsrc *gs,
 				     def->is_member, &calls);
 		if (ncalls)
 			nfns = cscan_functions(f->data, f->len, &fns);
+		if (ncalls && f != def->f && !def->is_member &&
+		    defines(f, fns, nfns, def->word))
+			ncalls = 0;	/* its calls go to its own */
 		for (k = 0; k < ncalls && listed < o->max_callers; k++) {
 			const struct cscan_fn *fn;
 			size_t at = calls[k], s, e;

@@ -6,32 +6,8 @@
 #include <string.h>
 
 #include "clang/context.h"
+#include "base/path.h"
 #include "base/xalloc.h"
-
-/* Lexically normalise an absolute path: drop "." and "x/..". */
-static void
-normalise(char *p)
-{
-	char *out = p, *s = p;
-
-	while (*s) {
-		if (s[0] == '/' && s[1] == '.' && (s[2] == '/' || !s[2])) {
-			s += 2;
-		} else if (s[0] == '/' && s[1] == '.' && s[2] == '.' &&
-			   (s[3] == '/' || !s[3])) {
-			while (out > p && *--out != '/')
-				;
-			s += 3;
-		} else if (s[0] == '/' && s[1] == '/') {
-			s++;
-		} else {
-			*out++ = *s++;
-		}
-	}
-	if (out == p)
-		*out++ = '/';
-	*out = '\0';
-}
 
 int
 context_locate(const struct gitsrc *gs, CXCursor c, struct context_loc *loc)
@@ -52,7 +28,7 @@ context_locate(const struct gitsrc *gs, CXCursor c, struct context_loc *loc)
 	loc->path = xstrdup(clang_getCString(name) ? clang_getCString(name) :
 			    "");
 	clang_disposeString(name);
-	normalise(loc->path);
+	path_normalise(loc->path);
 	loc->file = f1;
 	loc->start = off1;
 	loc->end = off2;

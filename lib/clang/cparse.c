@@ -11,7 +11,10 @@
 
 #include "clang/context.h"
 #include "clang/cparse.h"
+#include "clang/cursig.h"
+#include "debuginfo/binsrc.h"
 #include "source/cscan.h"
+#include "source/demangled.h"
 #include "base/jsonl.h"
 #include "base/xalloc.h"
 
@@ -32,6 +35,8 @@ struct cparse {
 	struct tu_ent **tus;
 	size_t ntus, tucap;
 	unsigned long query;
+	struct sbuf defs;	/* every #define, when some paste tokens */
+	int defs_read;
 };
 
 struct cand {
@@ -40,14 +45,19 @@ struct cand {
 	struct gitsrc_file *f;
 	unsigned start, end;
 	char *qual;
-	int score;		/* 2: exact name, 1: a suffix of it */
+	int score;		/* higher is better: see consider() */
+	int bin;		/* by_binary's answer */
 };
 
 struct search {
 	struct cparse *cp;
 	struct tu_ent *te;
 	const char *qual, *word;
+	const char *sig;	/* perf's full signature, normalised, or NULL */
+	struct sbuf sigbuf;
+	int anon;		/* the name is in an anonymous namespace */
 	int nparams;
+	int loose;		/* the signature matched nothing: by name */
 	struct cand *v;
 	size_t n, cap;
 };
@@ -65,6 +75,7 @@ cparse_new(struct gitsrc *gs, struct cflags *cf,
 	if (!cp->opts.max_tus)
 		cp->opts.max_tus = 16;
 	cp->index = clang_createIndex(0, 0);
+	sbuf_init(&cp->defs, 0);
 	cp->unsaved = xcalloc(gs->nfiles + 1, sizeof(*cp->unsaved));
 	for (i = 0; i < gs->nfiles; i++) {
 		if (!gs->files[i].is_header)
@@ -98,6 +109,7 @@ cparse_free(struct cparse *cp)
 		tu_free(cp->tus[i]);
 	free(cp->tus);
 	free(cp->unsaved);
+	sbuf_release(&cp->defs);
 	clang_disposeIndex(cp->index);
 	free(cp);
 }
@@ -190,6 +202,42 @@ name_score(const char *a, const char *b)
 	return 0;
 }
 
+/*
+ * Score candidate c against the name searched for, 0 when it does not
+ * match. With a full signature (perf script -v, c++filt): 100000 less
+ * the wildcards and scopes the match needed (see demangled_match), so
+ * that an explicit specialization beats its template and a whole name
+ * beats a shorter one. With a bare name: 2 for the whole qualified name,
+ * 1 for a suffix of it, and the parameter count must agree when given.
+ * Either way "(anonymous namespace)::f" is only a function of an
+ * anonymous namespace, and a qualified name never one.
+ */
+static int
+score_of(const struct search *s, CXCursor c, const char *qual)
+{
+	struct sbuf sig = SBUF_INIT;
+	int score, anon, r;
+
+	cursig_write(c, &sig);
+	anon = strstr(sig.buf, "(anonymous namespace)") != NULL;
+	if (s->sig && !s->loose) {
+		r = demangled_match(sig.buf, s->sig, 1);
+		sbuf_release(&sig);
+		return r < 0 ? 0 : 100000 - r;
+	}
+	sbuf_release(&sig);
+	if (anon != s->anon && strstr(s->qual, "::"))
+		return 0;
+	if (s->anon && !anon)
+		return 0;
+	score = name_score(qual, s->qual);
+	if (score && s->nparams >= 0 &&
+	    clang_getCursorKind(c) != CXCursor_FunctionTemplate &&
+	    clang_Cursor_getNumArguments(c) != s->nparams)
+		score = 0;
+	return score;
+}
+
 static void
 consider(struct search *s, CXCursor c)
 {
@@ -212,11 +260,7 @@ consider(struct search *s, CXCursor c)
 	}
 	context_loc_release(&loc);
 	context_qualname(c, &q);
-	score = name_score(q.buf, s->qual);
-	if (score && s->nparams >= 0 &&
-	    clang_getCursorKind(c) != CXCursor_FunctionTemplate &&
-	    clang_Cursor_getNumArguments(c) != s->nparams)
-		score = 0;
+	score = score_of(s, c, q.buf);
 	for (i = 0; score && i < s->n; i++)
 		if (s->v[i].f == loc.f && s->v[i].start == loc.start)
 			score = 0;	/* seen from another unit */
@@ -326,15 +370,67 @@ unit_for_header(struct cparse *cp, struct gitsrc_file *h, const char *word)
 	return h;
 }
 
+/* Add u to the units to parse, unless it is there. */
+static void
+add_unit(struct gitsrc_file ***units, size_t *n, size_t *cap,
+	 struct gitsrc_file *u)
+{
+	size_t j;
+
+	for (j = 0; j < *n && (*units)[j] != u; j++)
+		;
+	if (j == *n) {
+		XGROW(*units, *n + 1, *cap);
+		(*units)[(*n)++] = u;
+	}
+}
+
+/*
+ * A name made by pasting tokens (#define NS(x) lz_##x, then NS(update))
+ * is in no file's text: parse the units where such a macro could make it
+ * (see cscan_paste_could_make), at most 32 of them.
+ */
+static void
+find_pasted(struct cparse *cp, struct search *s)
+{
+	struct gitsrc *gs = cp->gs;
+	struct gitsrc_file **units = NULL;
+	size_t i, nunits = 0, ucap = 0;
+	int paste = 0;
+
+	if (!cp->defs_read) {
+		for (i = 0; i < gs->nfiles; i++)
+			paste |= cscan_defines(gs->files[i].data,
+					       gs->files[i].len, 1, &cp->defs);
+		if (!paste)
+			sbuf_reset(&cp->defs);
+		cp->defs_read = 1;
+	}
+	if (!cp->defs.len)
+		return;
+	for (i = 0; i < gs->nfiles && nunits < 32; i++) {
+		struct gitsrc_file *f = &gs->files[i];
+
+		if (!cscan_paste_could_make(s->word, cp->defs.buf, cp->defs.len,
+					    f->data, f->len))
+			continue;
+		add_unit(&units, &nunits, &ucap, f->is_header ?
+			 unit_for_header(cp, f, s->word) : f);
+	}
+	for (i = 0; i < nunits; i++)
+		search_tu(s, units[i]);
+	free(units);
+}
+
 static void
 find(struct cparse *cp, struct search *s)
 {
 	struct gitsrc *gs = cp->gs;
 	struct gitsrc_file **units = NULL, **mention = NULL;
-	size_t i, j, nunits = 0, ucap = 0, nmention = 0, mcap = 0;
+	size_t i, nunits = 0, ucap = 0, nmention = 0, mcap = 0;
 
 	for (i = 0; i < gs->nfiles; i++) {
-		struct gitsrc_file *f = &gs->files[i], *u;
+		struct gitsrc_file *f = &gs->files[i];
 
 		if (!cscan_has_word(f->data, f->len, s->word))
 			continue;
@@ -345,19 +441,16 @@ find(struct cparse *cp, struct search *s)
 			}
 			continue;
 		}
-		u = f->is_header ? unit_for_header(cp, f, s->word) : f;
-		for (j = 0; j < nunits && units[j] != u; j++)
-			;
-		if (j == nunits) {
-			XGROW(units, nunits + 1, ucap);
-			units[nunits++] = u;
-		}
+		add_unit(&units, &nunits, &ucap, f->is_header ?
+			 unit_for_header(cp, f, s->word) : f);
 	}
 	for (i = 0; i < nunits; i++)
 		search_tu(s, units[i]);
 	/* defined through a macro, perhaps: parse what mentions it */
 	for (i = 0; i < nmention && !s->n; i++)
 		search_tu(s, mention[i]);
+	if (!s->n)
+		find_pasted(cp, s);
 	free(units);
 	free(mention);
 }
@@ -381,7 +474,29 @@ keep_best(struct search *s)
 	s->n = n;
 }
 
-/* Choose among candidates by the file that defines the nearest caller. */
+/* Is w defined in a file of the snapshot that holds no candidate? */
+static int
+defined_elsewhere(const struct cparse *cp, const struct search *s,
+		  const char *w)
+{
+	size_t i, j;
+
+	for (i = 0; i < cp->gs->nfiles; i++) {
+		const struct gitsrc_file *f = &cp->gs->files[i];
+
+		for (j = 0; j < s->n && s->v[j].f != f; j++)
+			;
+		if (j == s->n && text_defines(f, w))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Choose among candidates by the file that defines the nearest caller,
+ * when that caller is defined in that file only: a `main` of many
+ * programs, or a caller some other file defines too, decides nothing.
+ */
 static int
 by_callers(const struct search *s, const struct cparse_query *q)
 {
@@ -402,16 +517,120 @@ by_callers(const struct search *s, const struct cparse_query *q)
 				hits++;
 				at = (int)i;
 			}
-		if (hits == 1)
+		if (hits == 1 && !defined_elsewhere(s->cp, s, w))
 			pick = at;
 	}
 	sbuf_release(&name);
 	return pick;
 }
 
+/*
+ * Keep the candidates the profiled binaries were built from: those whose
+ * file a compile unit or line table names, better still those where the
+ * debug information declares a function of that name. A step that would
+ * leave none is skipped.
+ */
 static void
-write_def(const struct cparse *cp, const struct context_def *d,
-	  struct sbuf *out)
+by_binary(struct search *s)
+{
+	struct binsrc *b = s->cp->opts.bin;
+	size_t i, n;
+	int step, best = 0, r;
+
+	if (!b || s->n < 2)
+		return;
+	for (step = 0; step < 2 && s->n > 1; step++) {
+		for (i = 0; i < s->n; i++) {
+			r = step ? binsrc_declares(b, s->word, s->v[i].f->path)
+				: binsrc_has_file(b, s->v[i].f->path);
+			s->v[i].bin = r;
+			if (r > best)
+				best = r;
+		}
+		if (!best)
+			continue;
+		for (i = n = 0; i < s->n; i++) {
+			if (s->v[i].bin == best)
+				s->v[n++] = s->v[i];
+			else
+				free(s->v[i].qual);
+		}
+		s->n = n;
+		best = 0;
+	}
+}
+
+/* Does perf's path of a source file name the repository path? */
+static int
+same_source(const char *perf, const char *path)
+{
+	size_t n = strlen(perf), m = strlen(path);
+	const char *base = strrchr(path, '/');
+
+	if (n >= m && !strcmp(perf + n - m, path) &&
+	    (n == m || perf[n - m - 1] == '/'))
+		return 1;
+	/* a bare file name: only a file of that base name */
+	return !strchr(perf, '/') && !strcmp(perf, base ? base + 1 : path);
+}
+
+static int
+cmp_hot(const void *a, const void *b)
+{
+	const struct cparse_line *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/*
+ * "hot_lines": the lines of q->lines inside [first, last] of file, summed
+ * by line, heaviest first, each with its share of all of q->lines.
+ */
+static void
+write_hot_lines(struct jw *w, const struct cparse_query *q,
+		const char *file, unsigned long first, unsigned long last)
+{
+	struct cparse_line *v;
+	double total = 0;
+	size_t i, j, n = 0;
+
+	if (!q->nlines)
+		return;
+	v = xcalloc(q->nlines, sizeof(*v));
+	for (i = 0; i < q->nlines; i++) {
+		total += q->lines[i].count;
+		if (q->lines[i].line < first || q->lines[i].line > last ||
+		    !same_source(q->lines[i].file, file))
+			continue;
+		for (j = 0; j < n && v[j].line != q->lines[i].line; j++)
+			;
+		if (j == n)
+			v[n++] = q->lines[i];
+		else
+			v[j].count += q->lines[i].count;
+	}
+	qsort(v, n, sizeof(*v), cmp_hot);
+	jw_key(w, "hot_lines");
+	jw_arr(w);
+	for (i = 0; i < n; i++) {
+		jw_obj(w);
+		jw_key(w, "line");
+		jw_uint(w, v[i].line);
+		jw_key(w, "count");
+		jw_numg(w, v[i].count, 15);
+		jw_key(w, "share");
+		jw_numg(w, total > 0 ? v[i].count / total : 0, 3);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	free(v);
+}
+
+static void
+write_def(const struct cparse *cp, const struct cparse_query *q,
+	  const struct context_def *d, struct sbuf *out)
 {
 	struct gitsrc_file *f = d->f;
 	struct context_loc loc;
@@ -448,6 +667,9 @@ write_def(const struct cparse *cp, const struct context_def *d,
 	jw_strn(&w, f->data + d->start, sig - d->start);
 	jw_key(&w, "code");
 	jw_strn(&w, f->data + d->start, d->end - d->start);
+	write_hot_lines(&w, q, f->path, cscan_line(f->data, d->start),
+			cscan_line(f->data, d->end > d->start ? d->end - 1 :
+				   d->end));
 	jw_obj_end(&w);
 	jw_release(&w);
 }
@@ -460,6 +682,7 @@ search_release(struct search *s)
 	for (i = 0; i < s->n; i++)
 		free(s->v[i].qual);
 	free(s->v);
+	sbuf_release(&s->sigbuf);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -476,17 +699,27 @@ lookup(struct cparse *cp, const struct cparse_query *q, const char *fn,
 	s->nparams = cscan_fn_name(fn, qual);
 	s->qual = qual->buf;
 	s->word = cscan_last_component(qual->buf);
+	s->anon = strstr(fn, "(anonymous namespace)") != NULL;
+	sbuf_init(&s->sigbuf, 0);
+	if (demangled_norm(fn, &s->sigbuf) == 1)
+		s->sig = s->sigbuf.buf;
 	sbuf_reset(err);
 	if (!*s->word) {
 		sbuf_addf(err, "cannot read a function name in '%s'", fn);
 		return CPARSE_MISSING;
 	}
 	find(cp, s);
+	if (!s->n && s->sig) {
+		/* a signature spelt in a way cursig does not write: by name */
+		s->loose = 1;
+		find(cp, s);
+	}
 	keep_best(s);
 	if (!s->n) {
 		sbuf_addf(err, "'%s' has no definition in the repository", fn);
 		return CPARSE_MISSING;
 	}
+	by_binary(s);
 	if (s->n == 1)
 		return CPARSE_OK;
 	pick = q ? by_callers(s, q) : -1;
@@ -541,7 +774,9 @@ cparse_extract(struct cparse *cp, const struct cparse_query *q,
 	d.qual = s.v[0].qual;
 	d.word = cscan_last_component(d.qual);
 	sc = clang_Cursor_getStorageClass(d.cur);
-	d.is_static = sc == CX_SC_Static &&
+	/* static, or in an anonymous namespace */
+	d.is_static = (sc == CX_SC_Static ||
+		       clang_getCursorLinkage(d.cur) == CXLinkage_Internal) &&
 		clang_getCursorKind(d.cur) == CXCursor_FunctionDecl &&
 		!d.f->is_header;
 	d.is_member = clang_getCursorKind(d.cur) != CXCursor_FunctionDecl &&
@@ -558,9 +793,9 @@ cparse_extract(struct cparse *cp, const struct cparse_query *q,
 		child.word = cscan_last_component(cqual.buf);
 		childp = &child;
 	}
-	write_def(cp, &d, def);
+	write_def(cp, q, &d, def);
 	context_write(cp->gs, &cp->opts, &d, childp, s.v[0].te->args.v,
-		   s.v[0].te->args.n, s.v[0].te->args.guessed,
+		   s.v[0].te->args.n, s.v[0].te->args.from,
 		   s.v[0].te->f->path, ctx);
 	if (childp)
 		search_release(&cs);

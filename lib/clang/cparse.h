@@ -16,11 +16,16 @@
  */
 struct cparse;
 
+struct binsrc;
+
 struct cparse_opts {
 	size_t callee_limit;	/* bytes: static callees shorter are shown */
 	size_t caller_limit;	/* bytes: callers longer are excerpted */
 	size_t max_callers;	/* call sites listed */
 	size_t max_tus;		/* parsed translation units kept */
+	struct binsrc *bin;	/* the profiled binaries, or NULL: ties
+				   between files are broken by what they
+				   were built from (debuginfo/binsrc.h) */
 };
 
 /*
@@ -29,11 +34,19 @@ struct cparse_opts {
  * functions of the same name, and for a parent record the hot child whose
  * definition is shown in full.
  */
+struct cparse_line {
+	const char *file;		/* as perf printed it */
+	unsigned long line;
+	double count;
+};
+
 struct cparse_query {
 	const char *fn;
 	const char *const *callers;	/* nearest first */
 	size_t ncallers;
 	const char *child;		/* or NULL */
+	const struct cparse_line *lines;	/* hot.lines, or NULL */
+	size_t nlines;
 };
 
 enum {
@@ -53,7 +66,8 @@ void cparse_free(struct cparse *cp);
 
 /*
  * Find q's definition and write the JSON objects "def" and "ctx" (see
- * pesq-deps(1)) to def and ctx (appended). Returns CPARSE_OK, or one of
+ * pesq-deps(1)) to def and ctx (appended). def gets hot_lines when
+ * q->lines holds lines of the definition's file inside it. Returns CPARSE_OK, or one of
  * the negative codes with a one-line message in err (reset first) and
  * nothing appended.
  */

@@ -72,4 +72,13 @@ void prompt_sect_callee(const struct prompt_job *j, struct sbuf *sb);
 void prompt_sect_examples(const struct prompt_job *j, struct sbuf *sb);
 void prompt_sect_trimmed(const struct prompt_job *j, struct sbuf *sb);
 
+/*
+ * Hot lines and inlining (prompt_hot.c): in optimize mode, mark the lines
+ * of def.hot_lines with at least 5% of the samples (8 at most) in
+ * j->code with a trailing comment "/\* hot: N% *\/", where a comment may
+ * end the line; append to profile the sentences that explain the marks
+ * and name the callers of hot.inlined_into.
+ */
+void prompt_setup_hot(struct prompt_job *j, struct sbuf *profile);
+
 #endif

@@ -220,6 +220,7 @@ prompt_setup_profile(struct prompt_job *j)
 				  "(%.1f%%).", j->child.buf, cnt, all,
 				  100.0 * (double)cnt / (double)all);
 	}
+	prompt_setup_hot(j, &body);
 	if (body.len)
 		sbuf_addf(&j->profile, "## Profile\n%s", body.buf);
 	sbuf_release(&body);
@@ -288,7 +289,8 @@ prompt_setup_failure(struct prompt_job *j)
  * Flags that tell how the code is optimized; include paths are noise, and
  * so are the ones pesq-deps adds for libclang (-w, -ferror-limit=0,
  * -working-directory=DIR, whose path would also make the prompt, and so
- * its id, differ from one checkout to the next).
+ * its id, differ from one checkout to the next) or libclang adds itself
+ * (--driver-mode=g++).
  */
 static void
 add_flag(struct prompt_job *j, const char *f, int *skip)
@@ -300,7 +302,8 @@ add_flag(struct prompt_job *j, const char *f, int *skip)
 	};
 	static const char *const noise[] = {
 		"-ferror-limit", "-working-directory", "-fdiagnostics-",
-		"-fcolor-diagnostics", "-fno-color-diagnostics", NULL,
+		"-fcolor-diagnostics", "-fno-color-diagnostics",
+		"--driver-mode", NULL,
 	};
 
 	if (*skip) {

@@ -295,16 +295,37 @@ cscan_calls(const char *s, size_t n, const char *w, int members,
 {
 	struct lex l;
 	size_t *offs = NULL, noffs = 0, cap = 0, cand = 0;
-	int t, state = 0, after_member = 0;	/* 1: saw w, 0: nothing */
+	int t, after_member = 0, angle = 0, ntok = 0;
+	/* 1: saw w; 2: in its template arguments; 3: after them */
+	int state = 0;
 
 	*out = NULL;
 	if (!cscan_has_word(s, n, w))
 		return 0;
 	lex_init(&l, s, n);
 	while ((t = next(&l)) != T_EOF) {
-		if (state == 1 && t == T_PUNCT && s[l.tok] == '(') {
+		char c = t == T_PUNCT && l.len == 1 ? s[l.tok] : 0;
+
+		if (state == 2) {
+			/* w<...>( : a call of a template */
+			if (c == '<')
+				angle++;
+			else if (c == '>' && --angle == 0)
+				state = 3;
+			else if (c == ';' || c == '{' || c == '}' ||
+				 ++ntok > 64)
+				state = 0;
+			continue;
+		}
+		if ((state == 1 || state == 3) && c == '(') {
 			XGROW(offs, noffs + 1, cap);
 			offs[noffs++] = cand;
+		}
+		if (state == 1 && c == '<') {
+			state = 2;
+			angle = 1;
+			ntok = 0;
+			continue;
 		}
 		state = 0;
 		if (t == T_IDENT && is_tok(&l, w) && (members || !after_member)) {
@@ -417,6 +438,75 @@ cscan_last_component(const char *qual)
 	while ((q = strstr(p, "::")))
 		p = q + 2;
 	return p;
+}
+
+int
+cscan_defines(const char *s, size_t n, int all, struct sbuf *out)
+{
+	struct lex l;
+	size_t mark = out->len;
+	int t, paste = 0;
+
+	lex_init(&l, s, n);
+	while ((t = next(&l)) != T_EOF) {
+		const char *d = s + l.tok + 1;
+		size_t len = l.len - 1;
+
+		if (t != T_DIRECTIVE)
+			continue;
+		while (len && (*d == ' ' || *d == '\t'))
+			d++, len--;
+		if (len < 6 || strncmp(d, "define", 6))
+			continue;
+		if (memmem(d, len, "##", 2))
+			paste = 1;
+		sbuf_add(out, s + l.tok, l.len);
+		sbuf_addc(out, '\n');
+	}
+	if (!paste && !all)
+		sbuf_setlen(out, mark);
+	return paste;
+}
+
+/* May a piece of a pasted name start or end at w[i]? */
+static int
+cut_at(const char *w, size_t i)
+{
+	size_t n = strlen(w);
+
+	if (i == 0 || i == n)
+		return 1;
+	return w[i] == '_' || w[i - 1] == '_' ||
+		(islower((unsigned char)w[i - 1]) &&
+		 isupper((unsigned char)w[i]));
+}
+
+int
+cscan_paste_could_make(const char *w, const char *defs, size_t ndefs,
+		       const char *s, size_t n)
+{
+	size_t a, b, len = strlen(w);
+	char piece[256];
+
+	if (len >= sizeof(piece))
+		return 0;
+	for (a = 0; a < len; a++) {
+		if (!cut_at(w, a))
+			continue;
+		for (b = len - (a == 0); b > a; b--) {
+			if (!cut_at(w, b) || !is_ident((unsigned char)w[a]))
+				continue;
+			if (a && !memmem(defs, ndefs, w, a))
+				continue;
+			if (b < len && !memmem(defs, ndefs, w + b, len - b))
+				continue;
+			memcpy(piece, w + a, b - a);
+			piece[b - a] = '\0';
+			if (cscan_has_word(s, n, piece))
+				return 1;
+		}
+	}
+	return 0;
 }
 
 unsigned long

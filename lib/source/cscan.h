@@ -38,8 +38,9 @@ size_t cscan_functions(const char *s, size_t n, struct cscan_fn **out);
 
 /*
  * Offsets of the call sites of w in s[0..n): the identifier w followed by
- * '(' in code (not after '.' or '->' when members is 0). Into *out (the
- * caller frees it); returns their number.
+ * '(', or by template arguments and '(' ("w<int>(x)"), in code (not
+ * after '.' or '->' when members is 0). Into *out (the caller frees it);
+ * returns their number.
  */
 size_t cscan_calls(const char *s, size_t n, const char *w, int members,
 		   size_t **out);
@@ -71,6 +72,23 @@ const char *cscan_last_component(const char *qual);
  * comment is never included; a macro call with arguments stops the walk.
  */
 size_t cscan_decl_prefix(const char *s, size_t n, size_t off);
+
+/*
+ * Append the #define directives of s[0..n) to out, one a line (with
+ * their continuations), when s has one that pastes tokens ("##") or when
+ * all is set. Returns 1 when s pastes tokens in a directive, else 0.
+ */
+int cscan_defines(const char *s, size_t n, int all, struct sbuf *out);
+
+/*
+ * Could a macro that pastes tokens make the identifier w in s[0..n)?
+ * That is, is w a piece that s has as a whole word (a macro argument,
+ * "update" of NS(update)) with the rest of w before and after it (the
+ * pasted text, "lz_" of lz_##x) found in defs, the #define lines of the
+ * sources? Pieces are cut next to '_' and where lower case turns upper.
+ */
+int cscan_paste_could_make(const char *w, const char *defs, size_t ndefs,
+			   const char *s, size_t n);
 
 /* 1-based line number of offset off in s. */
 unsigned long cscan_line(const char *s, size_t off);

@@ -155,7 +155,14 @@ gitsrc_open(const char *dir, const char *rev, struct sbuf *err)
 		sbuf_addf(&p, "%spesq/src/", gs->gitdir);
 		gs->root = sbuf_detach(&p, NULL);
 	}
-	if (git_revparse_single(&obj, repo, rev ? rev : "HEAD")) {
+	if ((!rev || !strcmp(rev, "pesq/best") ||
+	     !strcmp(rev, "refs/heads/pesq/best")) &&
+	    git_revparse_single(&obj, repo, "refs/heads/pesq/best")) {
+		/* no pesq/best yet: the fresh repository's HEAD */
+		gs->best_missing = 1;
+		rev = NULL;
+	}
+	if (!obj && git_revparse_single(&obj, repo, rev ? rev : "HEAD")) {
 		sbuf_reset(err);
 		if ((!rev || !strcmp(rev, "HEAD")) &&
 		    git_repository_head_unborn(repo) == 1)

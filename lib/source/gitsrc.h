@@ -32,14 +32,18 @@ struct gitsrc {
 	size_t nfiles;
 	struct hmap byabs;	/* abspath -> struct gitsrc_file * */
 	int has_cxx;		/* some .cc/.cpp/... file exists */
+	int best_missing;	/* pesq/best was asked for (or the default)
+				   and does not exist: HEAD was read */
 };
 
 /*
  * Open the repository containing dir (searching upwards, like git) and
  * read every C or C++ source or header of the tree of rev (a revision as
- * git rev-parse takes it; NULL means HEAD). Returns a snapshot the caller
- * frees with gitsrc_free, or NULL with a message in err (no repository,
- * unknown revision, unreadable object).
+ * git rev-parse takes it; NULL means pesq/best). When rev is pesq/best
+ * (or NULL) and that branch does not exist yet, HEAD is read and
+ * best_missing set. Returns a snapshot the caller frees with gitsrc_free,
+ * or NULL with a message in err (no repository, unknown revision,
+ * unreadable object).
  */
 struct gitsrc *gitsrc_open(const char *dir, const char *rev,
 			   struct sbuf *err);

@@ -68,9 +68,9 @@ if [ -f /usr/include/stb/stb_image.h ]; then
 	(cd "$r" && git init -q && git add . && git commit -q -m stb)
 	lines=$(cd "$r" && "$CLANG" -E -x c -std=gnu11 -I. big.c | wc -l)
 	echo '{"fn":"stbi__parse_png_file"}' >"$OUT/in1"
-	"$BIN/pesq-deps" -C "$r" "$OUT/in1" >"$OUT/out1"
+	"$BIN/pesq-deps" -q -C "$r" "$OUT/in1" >"$OUT/out1"
 	grep -q '"def"' "$OUT/out1" || { echo "not found" >&2; exit 1; }
-	t_deps=$(median_ms "$BIN/pesq-deps" -C "$r" "$OUT/in1")
+	t_deps=$(median_ms "$BIN/pesq-deps" -q -C "$r" "$OUT/in1")
 	t_cc=$(cd "$r" && median_ms "$CLANG" -fsyntax-only -x c -std=gnu11 \
 		-I"$r" -ferror-limit=0 -w big.c)
 	echo "large TU: big.c ($lines lines preprocessed), stbi__parse_png_file:" \
@@ -118,9 +118,9 @@ do
 done
 (cd "$r" && git init -q && git add . && git commit -q -m tree)
 echo '{"fn":"work250"}' >"$OUT/in2"
-"$BIN/pesq-deps" -C "$r" "$OUT/in2" >"$OUT/out2"
+"$BIN/pesq-deps" -q -C "$r" "$OUT/in2" >"$OUT/out2"
 grep -q '"def"' "$OUT/out2" || { echo "not found" >&2; exit 1; }
-t_deps=$(median_ms "$BIN/pesq-deps" -C "$r" "$OUT/in2")
+t_deps=$(median_ms "$BIN/pesq-deps" -q -C "$r" "$OUT/in2")
 t_cc=$(cd "$r" && median_ms "$CLANG" -fsyntax-only -x c -std=gnu11 \
 	-I"$r/include" -ferror-limit=0 -w mod10/f250.c)
 echo "tree: 500 files, work250: pesq-deps ${t_deps} ms," \
