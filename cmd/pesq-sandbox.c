@@ -38,16 +38,22 @@ usage(FILE *fp, int code)
 	exit(code);
 }
 
-/* Write s to fp, and say how much more there was. */
+/*
+ * Write s, what was kept of total bytes, redacted, to fp; and say how
+ * many more there were.
+ */
 static void
-put(FILE *fp, const struct sbuf *s, size_t total)
+put(FILE *fp, struct sbuf *s, size_t total)
 {
+	size_t dropped = total - s->len;
+
+	redact_apply(&secrets, s);
 	if (fwrite(s->buf, 1, s->len, fp) != s->len)
 		err(3, "write");
-	if (total > s->len)
+	if (dropped)
 		fprintf(fp, "%s[pesq-sandbox: %zu more bytes not kept]\n",
 			s->len && s->buf[s->len - 1] != '\n' ? "\n" : "",
-			total - s->len);
+			dropped);
 	if (fflush(fp) == EOF)
 		err(3, "write");
 }
@@ -88,8 +94,6 @@ run(const char *dir, const char *cmd)
 	po.out_max = po.err_max = max_output;
 	if (sandbox_run(&sb, &po, &res, NULL) < 0)
 		err(3, "cannot run '%s'", cmd);
-	redact_apply(&secrets, &res.out);
-	redact_apply(&secrets, &res.err);
 	put(stdout, &res.out, res.out_total);
 	put(stderr, &res.err, res.err_total);
 	code = res.exit_code;
@@ -149,7 +153,7 @@ static int
 worktree(const char *name, const char *rev, const char *bcmd,
 	 const char *cmd, int showing)
 {
-	struct slot_opt so = { bcmd, timeout, &sb, &secrets };
+	struct slot_opt so = { bcmd, timeout, &sb, NULL };	/* put redacts */
 	struct worktree wt;
 	struct sbuf e = SBUF_INIT, why = SBUF_INIT;
 	struct proc_res res;
