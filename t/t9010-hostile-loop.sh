@@ -13,7 +13,18 @@ received.'
 if ! test_have_prereq BWRAP
 then
 	skip_all='bubblewrap cannot run here'
-	test_done
+	# The profile's build and bench run in the sandbox, perf outside it.
+test_expect_success PERF 'git pesq profile: the bench profiled in the sandbox, its processes alone' '
+	new_repo r2 &&
+	(cd r2 && git pesq profile -o ../folded 2>../err) &&
+	cut -d";" -f1 folded | sort -u >comms &&
+	test_grep "^wordfreq$" comms &&
+	test_grep ! bwrap comms &&
+	test_grep ! "pesq-" comms &&
+	test_path_is_file r2/.git/pesq/profile.manifest
+'
+
+test_done
 fi
 
 KEY=sk-hostile-env-1234567890abcdef
@@ -103,6 +114,17 @@ test_expect_success 'the candidate that includes .env is refused, and says where
 	grep -r "candidate refused: line 4: #include of .../../../.env" \
 		r1/.git/pesq/run/ >/dev/null ||
 	grep -r "candidate refused: line 4" err
+'
+
+# The profile's build and bench run in the sandbox, perf outside it.
+test_expect_success PERF 'git pesq profile: the bench profiled in the sandbox, its processes alone' '
+	new_repo r2 &&
+	(cd r2 && git pesq profile -o ../folded 2>../err) &&
+	cut -d";" -f1 folded | sort -u >comms &&
+	test_grep "^wordfreq$" comms &&
+	test_grep ! bwrap comms &&
+	test_grep ! "pesq-" comms &&
+	test_path_is_file r2/.git/pesq/profile.manifest
 '
 
 test_done
