@@ -8,25 +8,6 @@ fake-llm over the OpenAI protocol, answering from a script per test.'
 
 . "$TEST_DIRECTORY"/lib-e2e.sh
 
-# new_repo NAME: the sample, committed, with settings for a quick run.
-new_repo() {
-	rm -rf "$1" &&
-	mkdir "$1" &&
-	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
-	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
-	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
-	(
-		cd "$1" &&
-		git init -q &&
-		git add . &&
-		git commit -q -m "wordfreq" &&
-		git config pesq.build "make BENCH_WORDS=20000" &&
-		git config pesq.bench ./bench.sh &&
-		git config pesq.provider openai &&
-		git config pesq.model fake
-	)
-}
-
 snapshot() {
 	git rev-parse HEAD &&
 	git symbolic-ref HEAD &&

@@ -13,41 +13,18 @@ received.'
 if ! test_have_prereq BWRAP
 then
 	skip_all='bubblewrap cannot run here'
-	# The profile's build and bench run in the sandbox, perf outside it.
-test_expect_success PERF 'git pesq profile: the bench profiled in the sandbox, its processes alone' '
-	new_repo r2 &&
-	(cd r2 && git pesq profile -o ../folded 2>../err) &&
-	cut -d";" -f1 folded | sort -u >comms &&
-	test_grep "^wordfreq$" comms &&
-	test_grep ! bwrap comms &&
-	test_grep ! "pesq-" comms &&
-	test_path_is_file r2/.git/pesq/profile.manifest
-'
-
-test_done
+	test_done
 fi
 
 KEY=sk-hostile-env-1234567890abcdef
 DOTKEY=sk-hostile-dotenv-fedcba0987654321
 
-new_repo() {
-	rm -rf "$1" &&
-	mkdir "$1" &&
-	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
-	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
-	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
-	(
-		cd "$1" &&
-		git init -q &&
-		git add . &&
-		git commit -q -m "wordfreq" &&
-		git config pesq.build "make BENCH_WORDS=20000" &&
-		git config pesq.test "make test" &&
-		git config pesq.bench ./bench.sh &&
-		git config pesq.provider openai &&
-		git config pesq.model fake &&
-		echo "ANTHROPIC_API_KEY=$DOTKEY" >.env
-	)
+# hostile_repo NAME: the sample (new_repo), with its tests, and a .env
+# beside it holding a key.
+hostile_repo() {
+	new_repo "$1" &&
+	git -C "$1" config pesq.test "make test" &&
+	echo "ANTHROPIC_API_KEY=$DOTKEY" >"$1/.env"
 }
 
 # clean NAME: neither key in any object of NAME nor in a request body.
@@ -94,7 +71,7 @@ test_expect_success 'setup' '
 '
 
 test_expect_success 'a candidate that prints the keys and fails its tests' '
-	new_repo r1 &&
+	hostile_repo r1 &&
 	reply "Task: make the function \`count_word\`" leak.c >script &&
 	reply "Task: make the function \`table_find\`" include.c >>script &&
 	start_fake script &&
