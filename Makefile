@@ -45,8 +45,9 @@ ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # What each program links besides lib/ and libc: libclang (and libdw,
 # for the profiled binaries' sources) only in pesq-deps, libcurl only in
-# pesq-llm.
-LIBS_pesq-fold =
+# pesq-llm, libdw in pesq-fold (which loads libstdc++'s demangler when it
+# meets a C++ name).
+LIBS_pesq-fold = $(DW_LIBS)
 LIBS_pesq-hot =
 LIBS_pesq-deps = $(CLANG_LIBS) $(DW_LIBS) $(GIT2_LIBS)
 LIBS_pesq-prompt = $(GIT2_LIBS)

@@ -25,6 +25,7 @@ PESQ_ATTEMPTS ?= 2
 PESQ_SAMPLES ?= 1
 PESQ_PROVIDER ?=
 PESQ_MODEL ?=
+PESQ_CALL_GRAPH ?=
 PESQ_DIR ?= .pesq
 PESQ_GIT ?= git
 
@@ -34,7 +35,8 @@ pesq_mk := $(lastword $(MAKEFILE_LIST))
 # Options for git pesq: only those given, so that git config fills in
 # the rest. Values go in single quotes: do not put single quotes in them.
 pesq_common = $(if $(PESQ_BUILD),--build '$(PESQ_BUILD)') \
-	$(if $(PESQ_BENCH),--bench '$(PESQ_BENCH)')
+	$(if $(PESQ_BENCH),--bench '$(PESQ_BENCH)') \
+	$(if $(PESQ_CALL_GRAPH),--call-graph '$(PESQ_CALL_GRAPH)')
 pesq_run_opts = $(pesq_common) \
 	$(if $(PESQ_TEST),--test '$(PESQ_TEST)') \
 	$(if $(PESQ_FUNCTIONS),--functions '$(PESQ_FUNCTIONS)') \

@@ -23,6 +23,11 @@ static const char usage_str[] =
 	"    -j, --jit               mark JIT frames with _[j]\n"
 	"    -a, --all               --kernel and --jit\n"
 	"    -A, --addrs             addresses in unknown frames: [dso <pc>]\n"
+	"    -r, --resolve           name unknown frames from their binaries\n"
+	"    -i, --inline            inlined functions as frames (f_[i]), from\n"
+	"                            the binaries' DWARF; implies --resolve\n"
+	"    -l, --lines FILE        the source lines of the leaf frames into\n"
+	"                            FILE (JSON lines, for pesq-hot --lines)\n"
 	"    -e, --event-filter EV   keep samples of event EV (default: the first)\n"
 	"    -s, --samples           count samples, not sample periods\n"
 	"    -S, --skip-after FN     make FN the root of stacks holding it\n"
@@ -41,6 +46,9 @@ static const struct option longopts[] = {
 	{ "jit", no_argument, NULL, 'j' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "addrs", no_argument, NULL, 'A' },
+	{ "resolve", no_argument, NULL, 'r' },
+	{ "inline", no_argument, NULL, 'i' },
+	{ "lines", required_argument, NULL, 'l' },
 	{ "event-filter", required_argument, NULL, 'e' },
 	{ "samples", no_argument, NULL, 's' },
 	{ "skip-after", required_argument, NULL, 'S' },
@@ -69,6 +77,52 @@ on_warn(void *ctx, enum fold_warn kind, const char *name, uintmax_t line,
 	(void)kind;
 	if (!quiet)
 		warnx("%s:%ju: %s", name, line, msg);
+}
+
+/*
+ * What the profile lacks, said once at the end: frames the binaries did
+ * not name (when they end 1% of the samples, or with -v), and call
+ * chains cut short by missing frame pointers (when most of at least
+ * MIN_DEPTH_SAMPLES samples with call graphs do not reach main).
+ */
+#define MIN_DEPTH_SAMPLES 20
+
+static void
+say_missing(struct fold *f)
+{
+	struct fold_unnamed u;
+	struct fold_depth d;
+	size_t i;
+
+	for (i = 0; !fold_unnamed(f, i, &u); i++) {
+		double share = u.all ? 100.0 * u.leaf / u.all : 0;
+
+		if (!u.addrs || (!verbose && share < 1))
+			continue;
+		warnx("'%s': %.1f%% of the samples end in one of its %ju "
+		      "address%s left without a name: %s", u.path, share,
+		      u.addrs, u.addrs == 1 ? "" : "es", u.why_str);
+	}
+	fold_depth(f, &d);
+	if (d.n >= MIN_DEPTH_SAMPLES && d.cut * 2 > d.user)
+		warnx("%.0f%% of the samples have call chains cut short: "
+		      "they do not reach main ('%s' and others lost their "
+		      "callers); the program was likely built without frame "
+		      "pointers: build it with -fno-omit-frame-pointer, or "
+		      "record with 'perf record --call-graph dwarf' (for git "
+		      "pesq: git config pesq.callGraph dwarf)",
+		      100.0 * d.cut / d.user, d.example);
+}
+
+static void
+write_lines(struct fold *f, const char *path)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (!fp)
+		err(3, "'%s'", path);
+	if (fold_write_lines(f, fp) || fclose(fp) == EOF)
+		err(3, "'%s'", path);
 }
 
 /* Fold one input; 0, or 1 when it was not profiler text. */
@@ -100,14 +154,14 @@ int
 main(int argc, char **argv)
 {
 	struct fold_opts o = { 0 };
-	const char **skip = NULL;
+	const char **skip = NULL, *lines = NULL;
 	size_t nskip = 0, alloc = 0;
 	struct fold *f;
 	int c, i, status = 0;
 	uintmax_t bad;
 
 	o.format = FOLD_AUTO;
-	while ((c = getopt_long(argc, argv, "f:ptkjaAe:sS:qvh", longopts,
+	while ((c = getopt_long(argc, argv, "f:ptkjaAril:e:sS:qvh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -128,6 +182,12 @@ main(int argc, char **argv)
 		case 'j': o.flags |= FOLD_JIT; break;
 		case 'a': o.flags |= FOLD_KERNEL | FOLD_JIT; break;
 		case 'A': o.flags |= FOLD_ADDRS; break;
+		case 'r': o.flags |= FOLD_RESOLVE; break;
+		case 'i': o.flags |= FOLD_RESOLVE | FOLD_INLINE; break;
+		case 'l':
+			o.flags |= FOLD_LINES;
+			lines = optarg;
+			break;
 		case 'e': o.event_filter = optarg; break;
 		case 's': o.flags |= FOLD_SAMPLES; break;
 		case 'S':
@@ -144,6 +204,8 @@ main(int argc, char **argv)
 	}
 	o.skip_after = skip;
 	o.warn = on_warn;
+	/* binaries are read from this machine only, never fetched */
+	unsetenv("DEBUGINFOD_URLS");
 	f = fold_new(&o);
 	if (optind == argc)
 		status |= fold_one(f, "-");
@@ -153,6 +215,8 @@ main(int argc, char **argv)
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	if (fold_write(f, stdout))
 		err(3, "stdout");
+	if (lines)
+		write_lines(f, lines);
 	bad = fold_count(f, FOLD_W_EVENT) + fold_count(f, FOLD_W_STACK) +
 	    fold_count(f, FOLD_W_FOLDED);
 	if (bad)
@@ -165,6 +229,8 @@ main(int argc, char **argv)
 			      o.event_filter);
 		status = 1;
 	}
+	if (!quiet)
+		say_missing(f);
 	if (verbose)
 		fprintf(stderr, "pesq-fold: %zu stacks; %ju lines skipped, "
 			"%ju samples of other events dropped\n",

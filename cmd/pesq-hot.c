@@ -34,9 +34,13 @@ static const char usage_str[] =
 	"  -p, --parent-share F   child's least share of a parent (default 0.5)\n"
 	"  -t, --table            a table for people instead of JSON lines\n"
 	"  -D, --diff BEFORE      compare BEFORE with the input (the after)\n"
+	"  -l, --lines FILE       source lines of the samples (pesq-fold --lines)\n"
+	"      --max-lines N      lines per record (default 10, 0: all)\n"
 	"  -v, --verbose          say what was read on stderr\n"
 	"  -q, --quiet            do not report malformed lines\n"
 	"  -h, --help             show this help\n";
+
+enum { OPT_MAX_LINES = 256 };
 
 static const struct option longopts[] = {
 	{ "top", required_argument, NULL, 'n' },
@@ -51,6 +55,8 @@ static const struct option longopts[] = {
 	{ "parent-share", required_argument, NULL, 'p' },
 	{ "table", no_argument, NULL, 't' },
 	{ "diff", required_argument, NULL, 'D' },
+	{ "lines", required_argument, NULL, 'l' },
+	{ "max-lines", required_argument, NULL, OPT_MAX_LINES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -139,6 +145,18 @@ read_input(struct prof *p, const char *path)
 }
 
 static void
+read_lines(struct hotlines *hl, const char *path)
+{
+	FILE *fp = fopen(path, "r");
+
+	if (!fp)
+		err(3, "'%s'", path);
+	if (hotlines_read(hl, fp, path, report_bad, (void *)path) < 0)
+		err(3, "'%s'", path);
+	fclose(fp);
+}
+
+static void
 say_read(const struct prof *p, const char *what)
 {
 	if (verbose)
@@ -170,12 +188,13 @@ main(int argc, char **argv)
 	struct prof p, before;
 	struct hot_sel sel = { NULL, 0, 0 };
 	struct sbuf out = SBUF_INIT;
-	const char *diff = NULL;
+	const char *diff = NULL, *lines = NULL;
+	struct hotlines hl = HOTLINES_INIT;
 	size_t i;
 	int c;
 
 	hot_opts_init(&o);
-	while ((c = getopt_long(argc, argv, "n:s:m:x:o:af:cd:p:tD:vqh",
+	while ((c = getopt_long(argc, argv, "n:s:m:x:o:af:cd:p:tD:l:vqh",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': o.top = parse_size("--top", optarg); break;
@@ -209,6 +228,10 @@ main(int argc, char **argv)
 			break;
 		case 't': o.table = 1; break;
 		case 'D': diff = optarg; break;
+		case 'l': lines = optarg; break;
+		case OPT_MAX_LINES:
+			o.max_lines = parse_size("--max-lines", optarg);
+			break;
 		case 'v': verbose = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout, 0); break;
@@ -220,6 +243,10 @@ main(int argc, char **argv)
 	if (o.table)
 		o.width = term_width();
 
+	if (lines) {
+		read_lines(&hl, lines);
+		o.lines = &hl;
+	}
 	prof_init(&p);
 	if (!argc)
 		read_input(&p, "-");
@@ -248,6 +275,7 @@ main(int argc, char **argv)
 		err(3, "stdout");
 	sbuf_release(&out);
 	prof_release(&p);
+	hotlines_release(&hl);
 	for (i = 0; i < o.nexclude; i++)
 		regfree(&o.exclude[i]);
 	for (i = 0; i < o.nonly; i++)

@@ -17,25 +17,6 @@ command -v clang >/dev/null || { skip_all='clang is missing'; test_done; }
 PESQ_LLM_BACKOFF_MS=1
 export PESQ_LLM_BACKOFF_MS
 
-# new_repo NAME: the sample, committed, with settings for a quick run.
-new_repo() {
-	rm -rf "$1" &&
-	mkdir "$1" &&
-	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
-	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
-	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
-	(
-		cd "$1" &&
-		git init -q &&
-		git add . &&
-		git commit -q -m "wordfreq" &&
-		git config pesq.build "make BENCH_WORDS=20000" &&
-		git config pesq.bench ./bench.sh &&
-		git config pesq.provider openai &&
-		git config pesq.model fake
-	)
-}
-
 # start_fake SCRIPT: fake-llm on a free port, answering from SCRIPT, and
 # OPENAI_BASE_URL and OPENAI_API_KEY pointing pesq-llm at it.
 start_fake() {
@@ -57,4 +38,25 @@ stop_fake() {
 reply() {
 	jq -nc --arg m "$1" --rawfile code "$2" --argjson extra "${3:-{\}}" \
 		'{match: $m, reply: ("```c\n" + $code + "```\nSummary: from the test\n")} + $extra'
+}
+
+# new_repo DIR: the sample project (t/fixtures/sample) committed in a new
+# repository DIR (made with its parents; any path), with settings for a
+# quick run with the fake provider.
+new_repo() {
+	rm -rf "$1" &&
+	mkdir -p "$1" &&
+	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
+	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
+	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
+	(
+		cd "$1" &&
+		git init -q &&
+		git add . &&
+		git commit -q -m "wordfreq" &&
+		git config pesq.build "make BENCH_WORDS=20000" &&
+		git config pesq.bench ./bench.sh &&
+		git config pesq.provider openai &&
+		git config pesq.model fake
+	)
 }

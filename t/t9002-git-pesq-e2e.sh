@@ -172,6 +172,9 @@ test_expect_success PERF 'pesq.mk in the project Makefile runs the same loop' '
 	include $SRC_ROOT/pesq.mk
 	EOF
 	echo .pesq/ >>r5/.gitignore &&
+	# count_word and table_find as the targets: not same, which clang
+	# inlines into table_find (t9010 profiles with inlined functions)
+	git -C r5 config pesq.inline false &&
 	# the builds include pesq.mk from outside the repository
 	git -C r5 config pesq.sandbox.readOnly "$SRC_ROOT/pesq.mk" &&
 	(

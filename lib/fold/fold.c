@@ -25,6 +25,12 @@ fold_new(const struct fold_opts *opts)
 	sbuf_init(&f->tmp, 256);
 	sbuf_init(&f->tidy, 256);
 	sbuf_init(&f->rust, 256);
+	sbuf_init(&f->join, 0);
+	sbuf_init(&f->inl_pc, 0);
+	sbuf_init(&f->cut_ex, 0);
+	sbuf_init(&f->leaf_mod, 0);
+	sbuf_init(&f->leaf_pc, 0);
+	sbuf_init(&f->leaf_src, 0);
 	sbuf_init(&f->err, 128);
 	f->kcap = f->kpos = 8192;
 	f->kbuf = xmalloc(f->kcap);
@@ -47,6 +53,14 @@ fold_free(struct fold *f)
 	sbuf_release(&f->tmp);
 	sbuf_release(&f->tidy);
 	sbuf_release(&f->rust);
+	sbuf_release(&f->join);
+	sbuf_release(&f->inl_pc);
+	sbuf_release(&f->cut_ex);
+	sbuf_release(&f->leaf_mod);
+	sbuf_release(&f->leaf_pc);
+	sbuf_release(&f->leaf_src);
+	stackmap_release(&f->lines);
+	elfaddr_free(f->ea);
 	sbuf_release(&f->err);
 	free(f->kbuf);
 	free(f->event);
@@ -70,6 +84,53 @@ struct stackmap *
 fold_stacks(struct fold *f)
 {
 	return &f->map;
+}
+
+void
+fold_depth(const struct fold *f, struct fold_depth *d)
+{
+	d->n = f->depth_n;
+	d->user = f->depth_user;
+	d->cut = f->depth_cut;
+	d->example = f->cut_ex.len ? f->cut_ex.buf : NULL;
+}
+
+/* Is the frame s[0, n) the name of an unnamed address of base? */
+static int
+unnamed_of(const char *s, size_t n, const char *base, size_t bn)
+{
+	if (n < bn + 2 || s[0] != '[' || memcmp(s + 1, base, bn))
+		return 0;
+	return n == bn + 2 ? s[n - 1] == ']' : s[bn + 1] == ' ';
+}
+
+int
+fold_unnamed(struct fold *f, size_t i, struct fold_unnamed *u)
+{
+	enum elfaddr_why why;
+	const char *base, *sl;
+	size_t k, bn;
+
+	memset(u, 0, sizeof(*u));
+	if (!f->ea || !(u->path = elfaddr_file(f->ea, i, &u->addrs, &why)))
+		return -1;
+	u->why = why;
+	u->why_str = elfaddr_why_str(why);
+	u->dwarf = elfaddr_has_dwarf(f->ea, i);
+	sl = strrchr(u->path, '/');
+	base = sl ? sl + 1 : u->path;
+	bn = strlen(base);
+	for (k = 0; k < f->map.n; k++) {
+		const struct stackmap_ent *e = &f->map.ent[k];
+		const char *s = stackmap_key(&f->map, e);
+		const char *semi = memrchr(s, ';', e->len);
+		size_t b = semi ? (size_t)(semi - s) + 1 : 0;
+
+		u->all += e->count;
+		if (u->addrs && unnamed_of(s + b, e->len - b, base, bn))
+			u->leaf += e->count;
+	}
+	return 0;
 }
 
 int

@@ -30,6 +30,9 @@ enum fold_format { FOLD_AUTO, FOLD_PERF, FOLD_FOLDED };
 #define FOLD_ADDRS	0x10	/* "[dso <pc>]" for unknown symbols */
 #define FOLD_SAMPLES	0x20	/* count samples, not periods */
 #define FOLD_NO_DEMANGLE 0x40	/* leave legacy Rust symbols alone */
+#define FOLD_RESOLVE	0x80	/* name [unknown] frames from the binary */
+#define FOLD_INLINE	0x100	/* inlined functions as frames "f_[i]" */
+#define FOLD_LINES	0x200	/* count the source lines of leaf frames */
 
 /* What a warning is about; each kind is reported once per fold. */
 enum fold_warn {
@@ -82,10 +85,57 @@ uintmax_t fold_count(const struct fold *f, enum fold_warn kind);
 struct stackmap *fold_stacks(struct fold *f);
 
 /*
+ * Whether the call chains of the program's own code were whole, for the
+ * warning about missing frame pointers: of the samples with a call graph
+ * and frames outside the kernel, how many (n) and their count (user:
+ * periods, or samples with FOLD_SAMPLES), and the count of those whose
+ * chain there does not start at main, the C library's or a thread's
+ * start (cut): perf lost the callers. example is the leaf function of
+ * most of those, when one is (owned by f).
+ */
+struct fold_depth {
+	uint64_t n, user, cut;
+	const char *example;
+};
+
+void fold_depth(const struct fold *f, struct fold_depth *d);
+
+/*
+ * What stayed without a name in the binaries read for FOLD_RESOLVE and
+ * FOLD_INLINE: for the i-th binary (from 0), its path, the distinct
+ * addresses left without a name and the reason for most of them (an
+ * enum elfaddr_why, see elfaddr.h), whether it has DWARF (-1: it could
+ * not be read), and the count of the samples whose leaf frame is one of
+ * them (of all, the sum of every stack's count). Returns 0, or -1 past
+ * the last binary. Strings belong to f.
+ */
+struct fold_unnamed {
+	const char *path;
+	uint64_t addrs;
+	int why;
+	const char *why_str;	/* what it means and what to do */
+	int dwarf;
+	uint64_t leaf, all;
+};
+
+int fold_unnamed(struct fold *f, size_t i, struct fold_unnamed *u);
+
+/*
  * Write the folded stacks sorted bytewise, one "stack count" a line.
  * Returns 0, or -1 on a write error (errno set).
  */
 int fold_write(struct fold *f, FILE *out);
+
+/*
+ * With FOLD_LINES: write the source lines of the samples' leaf frames as
+ * JSON lines, {"fn": F, "file": PATH, "line": N, "count": C}, F the leaf
+ * frame as written in the stacks less a "_[i]"-style mark, by function
+ * (bytewise), then heaviest first. PATH is what perf's srcline said
+ * (perf script -F +srcline) or, without it, the binary's DWARF (the
+ * compile-time path, absolute when the compile directory is known).
+ * Returns 0, or -1 on a write error (errno set).
+ */
+int fold_write_lines(struct fold *f, FILE *out);
 
 void fold_free(struct fold *f);
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "fold/fold.h"
+#include "fold/elfaddr.h"
 #include "fold/foldcache.h"
 #include "base/sbuf.h"
 
@@ -36,6 +37,21 @@ struct fold {
 	struct sbuf tmp;	/* scratch for [unknown] and Rust names */
 	struct sbuf tidy;	/* scratch for tidied names */
 	struct sbuf rust;	/* scratch for demangled Rust names */
+	struct sbuf join;	/* a frame line cut by a newline in a path */
+	int njoin;		/* lines joined into it */
+
+	struct elfaddr *ea;	/* binaries read (FOLD_RESOLVE, FOLD_INLINE) */
+	size_t nlines;		/* frame lines of the current sample */
+	struct sbuf inl_pc;	/* pc of perf's last "(inlined)" frame */
+	uint32_t linfo;		/* the cache's info word of the last line */
+	int oneline;		/* the sample's frame is on its header */
+	uint64_t depth_n, depth_user, depth_cut;
+	struct sbuf cut_ex;
+	uint64_t cut_votes, depth_ncut;
+
+	struct stackmap lines;	/* "fn\0file\0line" -> count (FOLD_LINES) */
+	struct sbuf leaf_mod, leaf_pc;	/* of the sample's leaf frame */
+	struct sbuf leaf_src;	/* perf's srcline of the leaf frame */
 
 	char *event;		/* the event type kept; NULL: none yet */
 	size_t event_len;
@@ -58,6 +74,31 @@ static inline int
 is_digit(unsigned char c)
 {
 	return c >= '0' && c <= '9';
+}
+
+/* Hex digits s[0, n) (at most 16) into *v: 0, or -1. */
+static inline int
+fold_parse_hex(const char *s, size_t n, uint64_t *v)
+{
+	size_t i;
+
+	*v = 0;
+	if (!n || n > 16)
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned c = (unsigned char)s[i];
+
+		if (c >= '0' && c <= '9')
+			c -= '0';
+		else if (c >= 'a' && c <= 'f')
+			c -= 'a' - 10;
+		else if (c >= 'A' && c <= 'F')
+			c -= 'A' - 10;
+		else
+			return -1;
+		*v = *v << 4 | c;
+	}
+	return 0;
 }
 
 /*
@@ -84,6 +125,19 @@ size_t foldperf_event_base(const char *s, size_t n);
 
 /* One line of perf script text, without its line end. */
 void foldperf_line(struct fold *f, const char *p, size_t n);
+
+/* Is p[0, n) a source line perf script -F +srcline puts after a frame? */
+int foldlines_is_src(const char *p, size_t n);
+
+/* Keep a srcline line of the current sample (only the leaf's is used). */
+void foldlines_src(struct fold *f, const char *p, size_t n);
+
+/* Keep the module and address of the sample's leaf frame line. */
+struct foldsym_line;
+void foldlines_leaf(struct fold *f, const struct foldsym_line *fl);
+
+/* The sample ends with weight w: count its leaf's source line. */
+void foldlines_sample(struct fold *f, uint64_t w);
 
 /* Forget the current sample, counting nothing. */
 void foldperf_reset(struct fold *f);

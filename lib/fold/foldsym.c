@@ -41,6 +41,64 @@ has_suffix(const char *s, size_t n, const char *suf)
 	return n >= sn && !memcmp(s + n - sn, suf, sn);
 }
 
+__attribute__((cold, noinline)) size_t
+foldsym_paren_module(const char *p, size_t n)
+{
+	long depth = 0;
+	size_t q;
+
+	if (!n || p[n - 1] != ')')
+		return 0;
+	for (q = n; q-- > 1;) {
+		if (p[q] == ')')
+			depth++;
+		else if (p[q] == '(' && --depth == 0)
+			break;
+	}
+	if (depth || q < 2 || p[q - 1] != ' ')
+		return 0;
+	return q;
+}
+
+void
+foldsym_fix_module(struct foldsym_line *fl)
+{
+	const char *end = fl->mod + fl->modn + 1, *sp = fl->fn + fl->fnn;
+	size_t o;
+
+	if (!memchr(fl->mod, ')', fl->modn) ||
+	    !(o = foldsym_paren_module(fl->fn, end - fl->fn)) ||
+	    fl->fn + o - 1 >= sp)
+		return;
+	fl->fnn = o - 1;
+	fl->mod = fl->fn + o + 1;
+	fl->modn = end - 1 - fl->mod;
+}
+
+/*
+ * The end of foldsym_parse_frame for a module with spaces in its path
+ * ("/my dir/prog"), out of its way: the pc ends at pce.
+ */
+static __attribute__((cold, noinline)) int
+paren_frame(const char *p, size_t n, size_t pce, struct foldsym_line *fl)
+{
+	size_t t = foldsym_paren_module(p + pce, n - pce), j = pce;
+
+	if (!t)
+		return -1;
+	t += pce;
+	while (j < n && is_space(p[j]))
+		j++;
+	if (j > t - 2)
+		j = t - 2;
+	fl->pcn = p + pce - fl->pc;
+	fl->fn = p + j;
+	fl->fnn = t - 1 - j;
+	fl->mod = p + t + 1;
+	fl->modn = n - 1 - (t + 1);
+	return 0;
+}
+
 int
 foldsym_parse_frame(const char *p, size_t n, int hexpc,
 		    struct foldsym_line *fl)
@@ -94,7 +152,7 @@ foldsym_parse_frame(const char *p, size_t n, int hexpc,
 			goto found;
 		}
 	}
-	return -1;
+	return paren_frame(p, n, pce, fl);
 found:
 	if (j > sp - 1)
 		j = sp - 1;	/* "pc  (module)": the function is " " */
@@ -234,7 +292,7 @@ void
 foldsym_unknown(struct sbuf *out, const struct foldsym_line *fl, int addrs)
 {
 	const char *b = fl->mod;
-	size_t bn = fl->modn;
+	size_t bn = fl->modn, i;
 
 	sbuf_reset(out);
 	if (bn == 9 && !memcmp(b, "[unknown]", 9)) {
@@ -250,6 +308,10 @@ foldsym_unknown(struct sbuf *out, const struct foldsym_line *fl, int addrs)
 	}
 	sbuf_addc(out, '[');
 	sbuf_add(out, b, bn);
+	/* a newline in the path would end the folded line: '?' */
+	for (i = out->len - bn; i < out->len; i++)
+		if ((unsigned char)out->buf[i] < ' ')
+			out->buf[i] = '?';
 	if (addrs) {
 		sbuf_add(out, " <", 2);
 		sbuf_add(out, fl->pc, fl->pcn);
@@ -429,4 +491,12 @@ foldsym_is_jit(const char *mod, size_t n)
 	if (n >= 10 && !memcmp(mod, "/tmp/perf-", 10) && has_suffix(mod, n, ".map"))
 		return 1;
 	return memmem(mod, n, "/jitted-", 8) && has_suffix(mod, n, ".so");
+}
+
+int
+foldsym_is_file(const char *mod, size_t n)
+{
+	return n > 1 && mod[0] == '/' && mod[1] != '/' &&
+	    !foldsym_is_kernel(mod, n) && !foldsym_is_jit(mod, n) &&
+	    !(n >= 7 && !memcmp(mod, "/memfd:", 7));
 }

@@ -23,11 +23,27 @@ struct foldsym_line {
 /*
  * Split a frame line (trailing whitespace already removed). The pc is a
  * word (hex digits only when hexpc); the module is the last
- * " (...)" group; the function is what lies between, possibly " ".
- * 0, or -1 when the line is not a frame line.
+ * " (...)" group, or, when the last space is inside the module's path,
+ * the group whose '(' matches the last ')'; the function is what lies
+ * between, possibly " ". 0, or -1 when the line is not a frame line.
+ * A module with parentheses in its path ("/a (copy)/prog") comes out
+ * cut ("copy)/prog"): foldsym_fix_module, which costs more, mends it.
  */
 int foldsym_parse_frame(const char *p, size_t n, int hexpc,
 			struct foldsym_line *fl);
+
+/*
+ * Mend the module of a parsed frame line whose path has parentheses in
+ * it: the group whose '(' matches the last ')'. Only the function's end
+ * and the module move.
+ */
+void foldsym_fix_module(struct foldsym_line *fl);
+
+/*
+ * The offset of the '(' that matches the ')' ending p[0, n), preceded
+ * by a space (at 1 or later), or 0 when there is none.
+ */
+size_t foldsym_paren_module(const char *p, size_t n);
 
 /* A sample header "comm pid[/tid] [cpu] time: [period] event: [rest]". */
 struct foldsym_event {
@@ -45,7 +61,8 @@ size_t foldsym_strip_offset(const char *s, size_t n);
 /*
  * The name of an "[unknown]" symbol, into out (replacing it): "[dso]"
  * with the module's base name, "[unknown]" when the module is unknown
- * too, and with addrs "[dso <pc>]".
+ * too, and with addrs "[dso <pc>]". Control characters of the name (a
+ * newline in a path) become '?'.
  */
 void foldsym_unknown(struct sbuf *out, const struct foldsym_line *fl,
 		     int addrs);
@@ -73,5 +90,12 @@ void foldsym_rust(struct sbuf *out, const char *s, size_t n);
 /* Module tests for --kernel and --jit. */
 int foldsym_is_kernel(const char *mod, size_t n);
 int foldsym_is_jit(const char *mod, size_t n);
+
+/*
+ * Is the module a file of the program that its symbols and lines can be
+ * read from: an absolute path, not the kernel's, a JIT's, an anonymous
+ * mapping ("//anon") or a memfd?
+ */
+int foldsym_is_file(const char *mod, size_t n);
 
 #endif

@@ -15,6 +15,7 @@ hot_opts_init(struct hot_opts *o)
 	o->depth = 1;
 	o->parent_share = 0.5;
 	o->width = 80;
+	o->max_lines = 10;
 }
 
 static int
@@ -170,6 +171,54 @@ jw_fn(struct jw *w, const struct prof *p, uint32_t fn)
 	jw_strn(w, p->fn[fn].name, p->fn[fn].len);
 }
 
+/* The callers fn was inlined into, heaviest first; nothing when none. */
+static void
+write_inlined_into(struct jw *w, const struct prof *p, uint32_t fn)
+{
+	struct prof_link *l = NULL;
+	size_t cap = 0, i;
+	size_t n = prof_links(p, fn, PROF_INLINED_INTO, &l, &cap);
+
+	if (n) {
+		jw_key(w, "inlined_into");
+		jw_arr(w);
+		for (i = 0; i < n; i++)
+			jw_fn(w, p, l[i].fn);
+		jw_arr_end(w);
+	}
+	free(l);
+}
+
+/* The source lines of fn's samples, heaviest first; nothing when none. */
+static void
+write_lines(struct jw *w, const struct prof *p, const struct hot_opts *o,
+	    uint32_t fn)
+{
+	const struct hotline *l;
+	size_t n, i;
+
+	if (!o->lines)
+		return;
+	l = hotlines_get(o->lines, p->fn[fn].name, p->fn[fn].len, &n);
+	if (!n)
+		return;
+	if (o->max_lines && n > o->max_lines)
+		n = o->max_lines;
+	jw_key(w, "lines");
+	jw_arr(w);
+	for (i = 0; i < n; i++) {
+		jw_obj(w);
+		jw_key(w, "file");
+		jw_str(w, l[i].file);
+		jw_key(w, "line");
+		jw_uint(w, l[i].line);
+		jw_key(w, "count");
+		jw_uint(w, l[i].count);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 static void
 write_links(struct jw *w, const struct prof *p, uint32_t fn, int dir,
 	    size_t fanout)
@@ -251,8 +300,10 @@ hot_write_record(const struct prof *p, const struct hot_opts *o,
 		jw_fn(&w, p, chain[k]);
 	jw_arr_end(&w);
 	free(chain);
-	write_links(&w, p, fn, 0, o->fanout);
-	write_links(&w, p, fn, 1, o->fanout);
+	write_links(&w, p, fn, PROF_CALLERS, o->fanout);
+	write_links(&w, p, fn, PROF_CALLEES, o->fanout);
+	write_inlined_into(&w, p, fn);
+	write_lines(&w, p, o, fn);
 	jw_obj_end(&w);
 	jw_obj_end(&w);
 	jw_release(&w);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "profile/hotlines.h"
 #include "profile/prof.h"
 #include "base/sbuf.h"
 
@@ -28,6 +29,8 @@ struct hot_opts {
 	double parent_share;	/* child's share of the parent's total */
 	int table;
 	int width;		/* terminal columns for the table */
+	struct hotlines *lines;	/* source lines of the functions, or NULL */
+	size_t max_lines;	/* lines per record (0: all) */
 };
 
 /* Default options. */
@@ -65,7 +68,11 @@ void hot_select(const struct prof *p, const struct hot_opts *o,
 		struct hot_sel *sel);
 void hot_sel_release(struct hot_sel *sel);
 
-/* Append the JSON record of selection entry i and a newline to out. */
+/*
+ * Append the JSON record of selection entry i and a newline to out: hot
+ * has inlined_into when the function's frames were marked "_[i]" (the
+ * callers it was inlined into) and lines when o->lines has its lines.
+ */
 void hot_write_record(const struct prof *p, const struct hot_opts *o,
 		      const struct hot_sel *sel, size_t i, struct sbuf *out);
 

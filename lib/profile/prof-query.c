@@ -70,9 +70,14 @@ prof_finish(struct prof *p)
 		struct prof_node *n = &p->node[i];
 		struct prof_fn *f = &p->fn[n->fn];
 
-		if (n->flags & PROF_FIRST_EDGE)
-			p->edge[prof_edge_get(p, p->node[n->parent].fn, n->fn) -
-				p->edge].count += n->w;
+		if (n->flags & PROF_FIRST_EDGE) {
+			struct prof_edge *e = &p->edge[prof_edge_get(p,
+				p->node[n->parent].fn, n->fn) - p->edge];
+
+			e->count += n->w;
+			if (n->inl)
+				e->inl += n->w;
+		}
 		if (n->parent && n->w)
 			f->nonroot = 1;
 		if (!(n->flags & PROF_FIRST_FN))
@@ -128,12 +133,13 @@ prof_links(const struct prof *p, uint32_t fn, int dir, struct prof_link **out,
 
 	for (i = 0; i < p->nedge; i++) {
 		const struct prof_edge *e = &p->edge[i];
+		uint64_t c = dir == PROF_INLINED_INTO ? e->inl : e->count;
 
-		if (!e->count || (dir ? e->from : e->to) != fn)
+		if (!c || (dir == PROF_CALLEES ? e->from : e->to) != fn)
 			continue;
 		XGROW(*out, n + 1, *cap);
-		(*out)[n].fn = dir ? e->to : e->from;
-		(*out)[n].count = e->count;
+		(*out)[n].fn = dir == PROF_CALLEES ? e->to : e->from;
+		(*out)[n].count = c;
 		n++;
 	}
 	cmp_prof = p;

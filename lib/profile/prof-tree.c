@@ -110,6 +110,7 @@ edge_get(struct prof *p, uint32_t from, uint32_t to)
 	p->edge[id].to = to;
 	p->edge[id].inpath = 0;
 	p->edge[id].count = 0;
+	p->edge[id].inl = 0;
 	prof_tab_put(&p->etab, h, id);
 	return id;
 }
@@ -178,6 +179,7 @@ node_new(struct prof *p, uint32_t parent, uint32_t fn, uint32_t edge,
 	n->parent = parent;
 	n->fn = fn;
 	n->w = 0;
+	n->inl = 0;
 	n->flags = p->fn[fn].inpath ? 0 : PROF_FIRST_FN;
 	if (edge != PROF_NONE && !p->edge[edge].inpath)
 		n->flags |= PROF_FIRST_EDGE;
@@ -235,6 +237,8 @@ prof_queue_put(struct prof *p)
 			node = node_find(p, h, parent, fn);
 		if (!node)
 			node = node_new(p, parent, fn, edge, h);
+		if (q->lvl[k].inl)
+			p->node[node].inl = 1;
 		top = &p->path[p->depth++];
 		top->fn = fn;
 		top->node = node;

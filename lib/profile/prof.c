@@ -306,6 +306,8 @@ prof_add_line(struct prof *p, const char *s, size_t n, const char **why)
 		XGROW(p->text, p->tdepth + 1, p->textcap);
 		top = &p->text[p->tdepth++];
 		top->fn = fn;
+		top->inl = b - a >= 4 && s[b - 1] == ']' && s[b - 2] == 'i' &&
+		    s[b - 3] == '[' && s[b - 4] == '_';
 		top->first_end = b;
 		top->hash = h = path_step(h, fn);
 		XGROW(q->lvl, q->n + 1, q->cap);

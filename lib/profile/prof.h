@@ -54,6 +54,7 @@ struct prof_edge {
 	uint32_t from, to;	/* function ids */
 	uint32_t inpath;
 	uint64_t count;
+	uint64_t inl;		/* of count: where "to" was inlined ("_[i]") */
 };
 
 #define PROF_FIRST_FN 1u	/* first occurrence of fn on its path */
@@ -65,12 +66,13 @@ struct prof_edge {
  */
 struct prof_node {
 	uint32_t parent;
-	unsigned fn : 30;	/* function ids stay below PROF_MAX_FN */
+	unsigned fn : 29;	/* function ids stay below PROF_MAX_FN */
 	unsigned flags : 2;
+	unsigned inl : 1;	/* its frame was an inlined one ("_[i]") */
 	uint64_t w;		/* stacks ending here; after finish: through */
 };
 
-#define PROF_MAX_FN (1u << 30)
+#define PROF_MAX_FN (1u << 29)
 
 struct prof_link {
 	uint32_t fn;
@@ -80,6 +82,7 @@ struct prof_link {
 /* A function on the stack of a line read. */
 struct prof_lvl {
 	uint32_t fn;
+	uint32_t inl;		/* its frame was marked "_[i]" */
 	size_t first_end;	/* offset of the end of the run's first frame */
 	uint64_t hash;		/* of the functions from the root to here */
 };
@@ -192,10 +195,16 @@ size_t prof_chain(const struct prof *p, uint32_t fn, uint32_t **out,
 		  size_t *cap);
 
 /*
- * Callers (dir 0) or callees (dir 1) of fn with a non-zero count,
- * heaviest first, ties by name, into *out (caller frees); returns the
- * number found.
+ * Callers (dir PROF_CALLERS) or callees (PROF_CALLEES) of fn with a
+ * non-zero count, or the callers fn was inlined into (PROF_INLINED_INTO:
+ * the count of the stacks in which fn's frame below them was marked
+ * "_[i]"), heaviest first, ties by name, into *out (caller frees);
+ * returns the number found.
  */
+#define PROF_CALLERS 0
+#define PROF_CALLEES 1
+#define PROF_INLINED_INTO 2
+
 size_t prof_links(const struct prof *p, uint32_t fn, int dir,
 		  struct prof_link **out, size_t *cap);
 
