@@ -6,12 +6,19 @@
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deps            install the Debian packages pesq needs (as root)
 
+# The version of pesq, written here and nowhere else: compiled into every
+# program (--version), put into git-pesq when it is installed, and read
+# from this file by git-pesq run from the source tree. `make version`
+# prints it.
+VERSION = 0.1.0
+
 PREFIX ?= /usr/local
 DESTDIR ?=
 bindir = $(PREFIX)/bin
 libexecdir = $(PREFIX)/libexec/pesq
 datadir = $(PREFIX)/share/pesq
 mandir = $(PREFIX)/share/man
+completionsdir = $(PREFIX)/share/bash-completion/completions
 
 ifeq ($(SANITIZE),1)
 O := bin-san
@@ -66,7 +73,9 @@ PUBLIC := $(filter-out $(addprefix $(O)/,$(INTERNAL)),$(PROGS))
 LIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*/*.c))
 UNITS := $(patsubst %.c,$(O)/%,$(wildcard t/unit/*.c))
 HELPERS := $(patsubst %.c,$(O)/%,$(wildcard t/helper/*.c))
-SCRIPTS := $(wildcard scripts/*)
+# scripts/pesq-completion.bash is installed as completions/git-pesq
+COMPLETION := scripts/pesq-completion.bash
+SCRIPTS := $(filter-out $(COMPLETION),$(wildcard scripts/*))
 # Man pages do not depend on the build flavour: always in bin/man.
 MANS := $(patsubst man/%.scd,bin/man/%,$(wildcard man/*.scd))
 
@@ -79,7 +88,7 @@ DEBIAN_PACKAGES = build-essential pkg-config git perl man-db \
 PROVE ?= prove
 PROVE_FLAGS ?= -j2
 
-.PHONY: all check unit man install uninstall clean deps fuzz
+.PHONY: all check unit man install uninstall clean deps fuzz version FORCE
 .SUFFIXES:
 # keep objects: they are what makes rebuilds incremental
 .SECONDARY:
@@ -89,6 +98,17 @@ all: $(PROGS) $(MANS)
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The programs say the version; they are rebuilt when it changes.
+$(O)/cmd/%.o: ALL_CFLAGS += -DPESQ_VERSION='"$(VERSION)"'
+$(CMDS:%=$(O)/cmd/%.o): $(O)/version
+$(O)/version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ 2>/dev/null || echo '$(VERSION)' >$@
+FORCE:
+
+version:
+	@echo '$(VERSION)'
 
 $(O)/libpesq.a: $(LIB_OBJS)
 	rm -f $@
@@ -100,10 +120,10 @@ $(O)/pesq-%: $(O)/cmd/pesq-%.o $(O)/libpesq.a
 # pesq-measure runs inside the sandbox as the parent of the measured
 # command: libc only, and never sanitized (a sanitizer's start-up time
 # and its option files have no place there).
-$(O)/pesq-measure: cmd/pesq-measure.c
+$(O)/pesq-measure: cmd/pesq-measure.c lib/base/version.h $(O)/version
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -D_GNU_SOURCE \
-		$(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -D_GNU_SOURCE -Ilib \
+		-DPESQ_VERSION='"$(VERSION)"' $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 $(O)/t/unit/%: $(O)/t/unit/%.o $(O)/libpesq.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libpesq.a $(LIBS_TEST) -lm
@@ -134,11 +154,15 @@ install: all $(MANS)
 		install -m 755 $(O)/$$p '$(DESTDIR)$(libexecdir)'; done
 	set -e; for s in $(SCRIPTS); do \
 		case $$s in scripts/git-*) \
-			install -m 755 $$s '$(DESTDIR)$(bindir)';; \
+			sed 's/^version=@VERSION@$$/version=$(VERSION)/' $$s \
+			    >'$(DESTDIR)$(bindir)'/$${s#scripts/} && \
+			chmod 755 '$(DESTDIR)$(bindir)'/$${s#scripts/};; \
 		*) if [ -x $$s ]; then m=755; else m=644; fi; \
 			install -m $$m $$s '$(DESTDIR)$(datadir)';; \
 		esac; done
 	install -m 644 pesq.mk '$(DESTDIR)$(datadir)'
+	install -d '$(DESTDIR)$(completionsdir)'
+	install -m 644 $(COMPLETION) '$(DESTDIR)$(completionsdir)/git-pesq'
 	set -e; for m in $(MANS); do \
 		s=$${m##*.}; install -m 644 $$m '$(DESTDIR)$(mandir)/man'$$s; \
 	done
@@ -151,6 +175,9 @@ uninstall:
 		case $$s in scripts/git-*) rm -f '$(DESTDIR)$(bindir)'/$${s#scripts/};; \
 		*) rm -f '$(DESTDIR)$(datadir)'/$${s#scripts/};; esac; done
 	rm -f '$(DESTDIR)$(datadir)/pesq.mk'
+	rm -f '$(DESTDIR)$(completionsdir)/git-pesq'
+	-rmdir '$(DESTDIR)$(completionsdir)' \
+	    '$(DESTDIR)$(PREFIX)/share/bash-completion' 2>/dev/null
 	-rmdir '$(DESTDIR)$(datadir)'
 	set -e; for m in $(MANS); do \
 		b=$${m##*/}; rm -f '$(DESTDIR)$(mandir)'/man$${b##*.}/$$b; done

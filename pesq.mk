@@ -26,6 +26,7 @@ PESQ_SAMPLES ?= 1
 PESQ_PROVIDER ?=
 PESQ_MODEL ?=
 PESQ_CALL_GRAPH ?=
+PESQ_BUDGET ?=
 PESQ_DIR ?= .pesq
 PESQ_GIT ?= git
 
@@ -43,7 +44,8 @@ pesq_run_opts = $(pesq_common) \
 	$(if $(PESQ_ATTEMPTS),--attempts '$(PESQ_ATTEMPTS)') \
 	$(if $(PESQ_SAMPLES),--samples '$(PESQ_SAMPLES)') \
 	$(if $(PESQ_PROVIDER),--provider '$(PESQ_PROVIDER)') \
-	$(if $(PESQ_MODEL),--model '$(PESQ_MODEL)')
+	$(if $(PESQ_MODEL),--model '$(PESQ_MODEL)') \
+	$(if $(PESQ_BUDGET),--budget '$(PESQ_BUDGET)')
 
 # The commit pesq works from: rewritten only when it changes, so that
 # what depends on it is redone only then.

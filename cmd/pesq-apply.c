@@ -17,6 +17,7 @@
 #include "attempt/sandboxconf.h"
 #include "attempt/slot.h"
 #include "base/jsonl.h"
+#include "base/version.h"
 #include "ledger/notes.h"
 #include "ledger/repo.h"
 
@@ -314,7 +315,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		PESQ_LONGOPTS_END
 	};
 	const char *dir = NULL, *base = NULL, *bcmd = NULL, *k = "0";
 	const char *refname = NULL, *mode = NULL;
@@ -343,7 +344,7 @@ main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, 2);
+		default: PESQ_VERSION_IF(c, "pesq-apply"); usage(stderr, 2);
 		}
 	}
 	if (refname)

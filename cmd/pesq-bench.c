@@ -18,6 +18,7 @@
 #include "attempt/sandboxconf.h"
 #include "measure/verdict.h"
 #include "base/xalloc.h"
+#include "base/version.h"
 
 static const char usage_text[] =
 	"usage: pesq-bench [-C DIR] [--bench CMD] [--test CMD] [options] [FILE...]\n"
@@ -301,7 +302,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		PESQ_LONGOPTS_END
 	};
 	const char *dir = NULL, *sandbox = NULL, *k = "0";
 	const char *bench_cmd = NULL, *test_cmd = NULL, *bcmd = NULL;
@@ -354,7 +355,7 @@ main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, 2);
+		default: PESQ_VERSION_IF(c, "pesq-bench"); usage(stderr, 2);
 		}
 	}
 	if (sandbox && !sandboxconf_mode_ok(sandbox)) {
@@ -383,8 +384,7 @@ main(int argc, char **argv)
 				fclose(fp);
 		}
 	}
-	if (repo)
-		repo_close(repo);
+	repo_close(repo);
 	sandbox_release(&sb);
 	redact_release(&secrets);
 	sbuf_release(&notice);

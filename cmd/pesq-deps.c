@@ -17,6 +17,7 @@
 #include "source/gitsrc.h"
 #include "base/jsonl.h"
 #include "base/xalloc.h"
+#include "base/version.h"
 
 static const char usage_str[] =
 "usage: pesq-deps [-C DIR] [--rev REV] [-p BUILD_DIR] [options] [FILE...]\n"
@@ -55,7 +56,7 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	PESQ_LONGOPTS_END
 };
 
 static struct {
@@ -352,7 +353,7 @@ main(int argc, char **argv)
 		case 'v': opt.verbose = 1; break;
 		case 'q': opt.quiet = 1; break;
 		case 'h': usage(0); break;
-		default: usage(2);
+		default: PESQ_VERSION_IF(c, "pesq-deps"); usage(2);
 		}
 	}
 	if (optind == argc) {

@@ -12,6 +12,7 @@
 
 #include "fold/fold.h"
 #include "base/xalloc.h"
+#include "base/version.h"
 
 static const char usage_str[] =
 	"usage: pesq-fold [options] [file ...]\n"
@@ -56,7 +57,7 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
+	PESQ_LONGOPTS_END
 };
 
 static int quiet, verbose;
@@ -199,7 +200,7 @@ main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(0);
-		default: usage(2);
+		default: PESQ_VERSION_IF(c, "pesq-fold"); usage(2);
 		}
 	}
 	o.skip_after = skip;

@@ -18,6 +18,7 @@
 #include "profile/prof.h"
 #include "base/sbuf.h"
 #include "base/xalloc.h"
+#include "base/version.h"
 
 static const char usage_str[] =
 	"usage: pesq-hot [options] [file ...]\n"
@@ -60,7 +61,7 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
+	PESQ_LONGOPTS_END
 };
 
 static int quiet, verbose, bad_lines;
@@ -235,7 +236,7 @@ main(int argc, char **argv)
 		case 'v': verbose = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, 2);
+		default: PESQ_VERSION_IF(c, "pesq-hot"); usage(stderr, 2);
 		}
 	}
 	argc -= optind;

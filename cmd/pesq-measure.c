@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/version.h"
+
 static const char usage_line[] =
 	"usage: pesq-measure [-f fd] [--] command [argument ...]\n";
 
@@ -73,7 +75,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "fd", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		PESQ_LONGOPTS_END
 	};
 	struct rusage ru;
 	long long t0, t1;
@@ -93,6 +95,7 @@ main(int argc, char **argv)
 			usage(stdout, 0);
 			break;
 		default:
+			PESQ_VERSION_IF(c, "pesq-measure");
 			usage(stderr, 2);
 		}
 	}

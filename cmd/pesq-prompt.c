@@ -16,6 +16,7 @@
 #include "run/proc.h"
 #include "prompt/prompt.h"
 #include "base/sbuf.h"
+#include "base/version.h"
 
 static const char usage_text[] =
 	"usage: pesq-prompt [-qv] [-e file] [-m tokens] [-t dir] [file...]\n"
@@ -196,7 +197,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		PESQ_LONGOPTS_END
 	};
 	struct prompt_examples ex = PROMPT_EXAMPLES_INIT;
 	struct prompt_tpl tpl;
@@ -235,6 +236,7 @@ main(int argc, char **argv)
 		case 'h':
 			usage(0);
 		default:
+			PESQ_VERSION_IF(c, "pesq-prompt");
 			usage(2);
 		}
 	}

@@ -17,6 +17,7 @@
 #include "attempt/sandboxconf.h"
 #include "attempt/slot.h"
 #include "ledger/repo.h"
+#include "base/version.h"
 
 static const char usage_line[] =
 	"usage: pesq-sandbox [-C dir] [-d dir | -w name -r rev [-b cmd] "
@@ -207,7 +208,7 @@ main(int argc, char **argv)
 		{ "show", no_argument, NULL, O_SHOW },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		PESQ_LONGOPTS_END
 	};
 	const char *cdir = NULL, *dir = NULL, *name = NULL, *rev = NULL;
 	const char *bcmd = NULL, *mode = NULL, *cmd = NULL;
@@ -238,7 +239,7 @@ main(int argc, char **argv)
 		case O_KEEP: keep = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, 2);
+		default: PESQ_VERSION_IF(c, "pesq-sandbox"); usage(stderr, 2);
 		}
 	}
 	if (optind < argc)

@@ -28,6 +28,41 @@ start_fake() {
 	export OPENAI_BASE_URL OPENAI_API_KEY
 }
 
+# sample_repo DIR: the sample project (t/fixtures/sample) committed in a
+# new repository DIR (made with its parents; any path), with a build and
+# a bench command for a quick run.
+sample_repo() {
+	rm -rf "$1" &&
+	mkdir -p "$1" &&
+	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
+	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
+	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
+	(
+		cd "$1" &&
+		git init -q &&
+		git add . &&
+		git commit -q -m "wordfreq" &&
+		git config pesq.build "make BENCH_WORDS=20000" &&
+		git config pesq.bench ./bench.sh
+	)
+}
+
+# sample_replies: the code of the sample's canned replies, parent-fast.c
+# (count_word) and child-fast.c (table_find), and the folded stacks of
+# the sample, stacks.folded, in the current directory.
+sample_replies() {
+	cat >stacks.folded <<-\EOF &&
+	wordfreq;main;count_file;count_word;table_find 9000
+	wordfreq;main;count_file 200
+	EOF
+	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
+		"$SRC_ROOT/t/fixtures/sample/pesq/replies/count_word.txt" |
+		sed "1d;\$d" >parent-fast.c &&
+	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
+		"$SRC_ROOT/t/fixtures/sample/pesq/replies/table_find.txt" |
+		sed "1d;\$d" >child-fast.c
+}
+
 stop_fake() {
 	kill "$(cat fake.pid)" 2>/dev/null
 	:
@@ -40,23 +75,9 @@ reply() {
 		'{match: $m, reply: ("```c\n" + $code + "```\nSummary: from the test\n")} + $extra'
 }
 
-# new_repo DIR: the sample project (t/fixtures/sample) committed in a new
-# repository DIR (made with its parents; any path), with settings for a
-# quick run with the fake provider.
+# new_repo DIR: sample_repo DIR with the fake provider's settings.
 new_repo() {
-	rm -rf "$1" &&
-	mkdir -p "$1" &&
-	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
-	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
-	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
-	(
-		cd "$1" &&
-		git init -q &&
-		git add . &&
-		git commit -q -m "wordfreq" &&
-		git config pesq.build "make BENCH_WORDS=20000" &&
-		git config pesq.bench ./bench.sh &&
-		git config pesq.provider openai &&
-		git config pesq.model fake
-	)
+	sample_repo "$1" &&
+	git -C "$1" config pesq.provider openai &&
+	git -C "$1" config pesq.model fake
 }

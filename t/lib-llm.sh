@@ -19,6 +19,13 @@ start_fake() {
 	test_when_finished "kill \$(cat '$PWD/fake.pid') 2>/dev/null || :"
 }
 
+# llm ARGS: pesq-llm ARGS in repo/ against the fake server, past the
+# cache: ../in on its standard input, ../out and ../err for its output.
+llm() {
+	(cd repo && OPENAI_BASE_URL=$FAKE_URL/v1 pesq-llm --no-cache "$@" \
+		<../in >../out 2>../err)
+}
+
 # prompt_rec FN: a record as pesq-prompt writes it, for function FN.
 prompt_rec() {
 	printf '{"fn":"%s","def":{"file":"a.c"},"prompt":{"id":"p-%s","messages":[{"role":"system","content":"You make C faster."},{"role":"user","content":"Make %s faster."}],"est_tokens":12,"mode":"optimize"}}\n' "$1" "$1" "$1"

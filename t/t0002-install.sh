@@ -57,6 +57,8 @@ test_expect_success 'installed scripts keep their run bit' '
 		b=$(basename "$s") &&
 		case $b in
 		git-*) test -x "$D/usr/bin/$b" ;;
+		pesq-completion.bash) test -f \
+			"$D/usr/share/bash-completion/completions/git-pesq" ;;
 		*) test -f "$D/usr/share/pesq/$b" ;;
 		esac || return 1
 	done

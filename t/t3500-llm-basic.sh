@@ -51,9 +51,17 @@ test_expect_success 'openai: request shape' '
 test_expect_success 'openai: --temperature and --max-output-tokens reach the body' '
 	start_fake script &&
 	(cd repo && OPENAI_BASE_URL=$FAKE_URL/v1 pesq-llm --no-cache -t 0.7 \
-		--max-output-tokens 100 <../in >../out) &&
-	test_grep "\"max_tokens\":100,\"temperature\":0.7," fake.log &&
+		-m gpt-4.1 --max-output-tokens 100 <../in >../out) &&
+	test_grep "\"model\":\"gpt-4.1\",\"max_tokens\":100,\"temperature\":0.7," fake.log &&
 	test_grep -v authorization fake.log
+'
+
+test_expect_success 'openai: the default model takes no temperature' '
+	start_fake script &&
+	(cd repo && OPENAI_BASE_URL=$FAKE_URL/v1 pesq-llm --no-cache -t 0.7 \
+		--max-output-tokens 100 <../in >../out) &&
+	test_grep "\"body\":{\"model\":\"gpt-5-mini\",\"max_tokens\":100,\"messages\":" fake.log &&
+	test_grep -v "\"temperature\"" fake.log
 '
 
 test_expect_success 'output: fields copied, llm and candidate added' '
@@ -62,7 +70,7 @@ test_expect_success 'output: fields copied, llm and candidate added' '
 		<../in >../out) &&
 	sed -n 1p out >first &&
 	test_grep "^{\"fn\":\"add\",\"def\":{\"file\":\"a.c\"},\"prompt\":{\"id\":\"p-add\"," first &&
-	test_grep "\"llm\":{\"provider\":\"openai\",\"model\":\"gpt-4o-mini\",\"temperature\":0.2,\"in_tokens\":10,\"out_tokens\":20,\"ms\":[0-9]*,\"cached\":false,\"reply\":\"Summary: add without" first &&
+	test_grep "\"llm\":{\"provider\":\"openai\",\"model\":\"gpt-5-mini\",\"temperature\":null,\"in_tokens\":10,\"out_tokens\":20,\"ms\":[0-9]*,\"cached\":false,\"reply\":\"Summary: add without" first &&
 	test_grep "\"sample\":0}" first &&
 	test_grep "\"candidate\":{\"code\":\"int add(int x)\\\\n{\\\\n\\\\treturn x + 1;\\\\n}\\\\n\",\"summary\":\"add without the branch\"}}$" first &&
 	sed -n 2p out >second &&
@@ -155,8 +163,8 @@ test_expect_success 'the provider follows the key that is set' '
 
 test_expect_success 'cost from configured prices' '
 	start_fake script &&
-	git -C repo config pesq.price.gpt-4o-mini.in 2 &&
-	git -C repo config pesq.price.gpt-4o-mini.out 10 &&
+	git -C repo config pesq.price.gpt-5-mini.in 2 &&
+	git -C repo config pesq.price.gpt-5-mini.out 10 &&
 	(cd repo && OPENAI_BASE_URL=$FAKE_URL/v1 pesq-llm --no-cache \
 		<../in >../out) &&
 	sed -n 1p out >first &&

@@ -8,11 +8,6 @@ entries() {
 	sed 's/.*"entry":\(-*[0-9]*\)}$/\1/' fake.log
 }
 
-llm() {
-	(cd repo && OPENAI_BASE_URL=$FAKE_URL/v1 pesq-llm --no-cache "$@" \
-		<../in >../out 2>../err)
-}
-
 test_expect_success 'setup' '
 	git init -q repo &&
 	prompt_rec f >in

@@ -9,6 +9,7 @@ llm() {
 
 test_expect_success 'setup' '
 	git init -q repo &&
+	git -C repo config pesq.model gpt-4o-mini &&
 	prompt_rec add >in &&
 	prompt_rec mul >>in &&
 	{ reply_entry add && reply_entry mul; } >script
@@ -56,7 +57,9 @@ test_expect_success 'replay answers from the cache, and a miss is an error' '
 	test_grep "\"cached\":true" out &&
 	(cd repo && pesq-llm -p replay -m other <../in >../out) &&
 	test_grep "\"error\":{\"stage\":\"llm\",\"msg\":\"no cached reply for this request (provider .replay.)\"}" out &&
-	(cd repo && test_expect_code 2 pesq-llm -p replay <../in 2>../err) &&
+	(cd repo && git config --unset pesq.model &&
+		test_expect_code 2 pesq-llm -p replay <../in 2>../err &&
+		git config pesq.model gpt-4o-mini) &&
 	test_grep "needs the model" err
 '
 

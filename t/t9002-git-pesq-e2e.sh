@@ -16,16 +16,7 @@ snapshot() {
 }
 
 test_expect_success 'setup: replies' '
-	cat >stacks.folded <<-\EOF &&
-	wordfreq;main;count_file;count_word;table_find 9000
-	wordfreq;main;count_file 200
-	EOF
-	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
-		"$SRC_ROOT/t/fixtures/sample/pesq/replies/count_word.txt" |
-		sed "1d;\$d" >parent-fast.c &&
-	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" \
-		"$SRC_ROOT/t/fixtures/sample/pesq/replies/table_find.txt" |
-		sed "1d;\$d" >child-fast.c &&
+	sample_replies &&
 	sed "s/return -1;/return -1/" child-fast.c >child-broken.c &&
 	printf "long\ntable_find(const struct table *t, const char *w)\n{\n\treturn t == NULL && w == NULL ? 0 : -1;\n}\n" >child-wrong.c &&
 	sed "s/t->total++;/t->total += 2;/" parent-fast.c >parent-wrong.c &&
@@ -100,8 +91,10 @@ test_expect_success 'an identical candidate is not accepted' '
 	reply "Task: make the function \`table_find\`" child-same.c >script &&
 	start_fake script &&
 	test_when_finished stop_fake &&
-	(cd r3 && git pesq run --no-chain -n 1 -S ../stacks.folded \
-		>../out 2>../err) &&
+	(cd r3 && test_expect_code 1 git pesq run --no-chain -n 1 \
+		-S ../stacks.folded >../out 2>../err) &&
+	test_grep "^git-pesq: table_find: apply: candidate does not change .table_find.$" err &&
+	test_grep "^git-pesq: no attempt reached a verdict" err &&
 	test_grep ! "accepted" out &&
 	git -C r3 rev-parse HEAD >expect &&
 	git -C r3 rev-parse pesq/best >actual &&

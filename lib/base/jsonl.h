@@ -11,11 +11,12 @@
 #include "base/sbuf.h"
 
 /*
- * JSON Lines: one JSON object per line, read with jsmn and checked against
- * the full JSON grammar (jsmn alone is lenient), and written by a small
- * streaming writer that always emits valid UTF-8 JSON.
+ * JSON Lines: one JSON object per line, checked against the full JSON
+ * grammar and cut into jsmn's tokens in one pass (time linear in the
+ * line, whatever its nesting depth), and written by a small streaming
+ * writer that always emits valid UTF-8 JSON.
  *
- * A parsed record keeps its line and jsmn's tokens. Tokens are addressed
+ * A parsed record keeps its line and its tokens (jsmntok_t). Tokens are addressed
  * by index; index 0 is the top-level object. For a string token, start and
  * end exclude the quotes. Lookups return a token index, or -1 when the key
  * or path is absent or has the wrong shape.
@@ -35,7 +36,7 @@ struct jsonl_rec {
  * text (rec's earlier contents are reused). Leading and trailing blanks
  * (including a '\r' before the newline) are allowed. Returns 0, or -1 for
  * invalid JSON, with *erroff the byte offset of the error in s and *errmsg
- * a static description.
+ * a static description; rec is then empty.
  */
 int jsonl_parse(struct jsonl_rec *rec, const char *s, size_t len,
 		size_t *erroff, const char **errmsg);

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "fold/fold.h"
-#include "fold/elfaddr.h"
+#include "debuginfo/elfaddr.h"
 #include "fold/foldcache.h"
 #include "base/sbuf.h"
 

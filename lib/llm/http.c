@@ -86,18 +86,40 @@ http_pool_add(struct http_pool *p, struct http_req *req)
 	sbuf_init(&req->resp, 0);
 	sbuf_init(&req->err, 0);
 	req->status = 0;
-	req->timed_out = req->tries = req->exhausted = 0;
+	req->timed_out = req->tries = req->exhausted = req->too_big = 0;
 	req->ms = 0;
 	req->start_ = now_ms();
 	req->next_ = 0;
 	push(&p->wait, &p->nwait, &p->waitcap, req);
 }
 
+/* The pool's body limit, which the callbacks see through the request. */
+static size_t
+limit(const struct http_req *req)
+{
+	const struct http_pool *p = req->pool_;
+
+	return p->opt.max_body;
+}
+
+/* A body past the limit: drop what was kept, end the transfer. */
+static size_t
+too_big(struct http_req *req)
+{
+	req->too_big = 1;
+	sbuf_release(&req->resp);
+	sbuf_init(&req->resp, 0);
+	return 0;	/* anything but n: libcurl ends with a write error */
+}
+
 static size_t
 on_body(char *ptr, size_t size, size_t n, void *data)
 {
 	struct http_req *req = data;
+	size_t max = limit(req);
 
+	if (max && size * n > max - req->resp.len)
+		return too_big(req);
 	sbuf_add(&req->resp, ptr, size * n);
 	return size * n;
 }
@@ -118,6 +140,16 @@ on_header(char *ptr, size_t size, size_t n, void *data)
 			req->retry_after_ = v > 120 ? 120 : v;
 		free(s);
 	}
+	if (len > 15 && !strncasecmp(ptr, "content-length:", 15) &&
+	    limit(req)) {
+		char *s = xmemdupz(ptr + 15, len - 15);
+		unsigned long long v = strtoull(s, NULL, 10);
+
+		free(s);
+		/* a new response (after a redirect, say) starts afresh */
+		if (v > limit(req))
+			return too_big(req);
+	}
 	return len;
 }
 
@@ -137,6 +169,7 @@ start(struct http_pool *p, struct http_req *req)
 	sbuf_reset(&req->resp);
 	sbuf_reset(&req->err);
 	req->retry_after_ = -1;
+	req->pool_ = p;
 	req->timed_out = 0;
 	req->status = 0;
 	req->tries++;
@@ -206,7 +239,11 @@ finish(struct http_pool *p, struct http_req *req, CURLcode rc)
 	long delay;
 
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &req->status);
-	if (rc != CURLE_OK) {
+	if (req->too_big) {
+		req->status = 0;
+		sbuf_addf(&req->err, "reply larger than %zu bytes",
+			  p->opt.max_body);
+	} else if (rc != CURLE_OK) {
 		req->status = 0;
 		req->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
 		sbuf_adds(&req->err, curl_easy_strerror(rc));
@@ -217,7 +254,7 @@ finish(struct http_pool *p, struct http_req *req, CURLcode rc)
 	req->easy_ = req->slist_ = NULL;
 	p->active--;
 	req->ms = (long long)(now_ms() - req->start_ + 0.5);
-	if (!retryable(rc, req->status)) {
+	if (req->too_big || !retryable(rc, req->status)) {
 		push(&p->done, &p->ndone, &p->donecap, req);
 		return;
 	}

@@ -11,7 +11,10 @@
  * a minute), or exactly after a Retry-After header's seconds (at most two
  * minutes). Anything else ends the request. Proxies from the environment
  * apply, except to 127.0.0.1, localhost and ::1 unless no_proxy says
- * otherwise. Only this module links libcurl.
+ * otherwise. A response body longer than max_body bytes (as declared by
+ * its Content-Length, or as it arrives, after any decompression) ends the
+ * request at once, not retried, with too_big set: memory stays bounded
+ * whatever a server sends. Only this module links libcurl.
  */
 struct http_req {
 	/* set by the caller, who owns them and keeps them alive */
@@ -28,6 +31,7 @@ struct http_req {
 	int timed_out;		/* the last try hit the timeout */
 	int tries;
 	int exhausted;		/* ended retryable: the retries ran out */
+	int too_big;		/* the body passed max_body: not read */
 	long long ms;		/* from the first try to the end */
 
 	/* the pool's */
@@ -35,6 +39,7 @@ struct http_req {
 	void *slist_;
 	double start_, next_;
 	long retry_after_;
+	void *pool_;
 };
 
 struct http_opt {
@@ -42,6 +47,7 @@ struct http_opt {
 	long timeout_ms;	/* per try; 0: none */
 	int retries;		/* tries after the first */
 	long backoff_ms;	/* base of the backoff */
+	size_t max_body;	/* bytes of a response body at most; 0: any */
 	/* called before each retry (may be NULL); why is a short text */
 	void (*on_retry)(const struct http_req *req, const char *why,
 			 long delay_ms, void *cb_data);

@@ -3,6 +3,7 @@
 
 #include "llm/http.h"
 #include "llm/llm.h"
+#include "llm/llmmodel.h"
 #include "run/proc.h"
 #include "llm/reply.h"
 
@@ -42,7 +43,10 @@ llm_canonical(struct sbuf *out, const struct llm_params *p,
 	jw_key(&w, "model");
 	jw_str(&w, p->model);
 	jw_key(&w, "temperature");
-	jw_num(&w, p->temperature);
+	if (p->no_temperature)
+		jw_null(&w);
+	else
+		jw_num(&w, p->temperature);
 	jw_key(&w, "max_output_tokens");
 	jw_int(&w, p->max_tokens);
 	jw_key(&w, "messages");
@@ -91,12 +95,14 @@ llm_request_body(struct sbuf *out, const struct llm_params *p,
 		jw_key(&w, "max_tokens");
 		jw_int(&w, p->max_tokens > 0 ? p->max_tokens :
 		       LLM_ANTHROPIC_MAX_TOKENS);
-	} else if (p->max_tokens > 0) {
-		jw_key(&w, "max_tokens");
+	} else if (p->max_tokens > 0 && llmmodel_limit_name(p->limit)) {
+		jw_key(&w, llmmodel_limit_name(p->limit));
 		jw_int(&w, p->max_tokens);
 	}
-	jw_key(&w, "temperature");
-	jw_num(&w, p->temperature);
+	if (!p->no_temperature) {
+		jw_key(&w, "temperature");
+		jw_num(&w, p->temperature);
+	}
 	if (p->provider != LLM_ANTHROPIC) {
 		jw_key(&w, "messages");
 		jw_tok(&w, rec, msgs);
@@ -151,7 +157,7 @@ reply_reset(struct llm_reply *r)
 	sbuf_reset(&r->text);
 	sbuf_reset(&r->finish);
 	sbuf_reset(&r->refusal);
-	r->in_tokens = r->out_tokens = r->ms = 0;
+	r->in_tokens = r->out_tokens = r->reasoning_tokens = r->ms = 0;
 }
 
 static int
@@ -174,6 +180,8 @@ parse_openai(const struct jsonl_rec *rec, struct llm_reply *r)
 		return -1;
 	r->in_tokens = jsonl_path_int(rec, "usage.prompt_tokens", 0);
 	r->out_tokens = jsonl_path_int(rec, "usage.completion_tokens", 0);
+	r->reasoning_tokens = jsonl_path_int(rec,
+	    "usage.completion_tokens_details.reasoning_tokens", 0);
 	return 0;
 }
 
@@ -192,16 +200,19 @@ parse_anthropic(const struct jsonl_rec *rec, struct llm_reply *r)
 		if (jsonl_streq(rec, jsonl_get(rec, b, "type"), "text"))
 			jsonl_str(rec, jsonl_get(rec, b, "text"), &r->text);
 	}
-	if (jsonl_streq(rec, f, "max_tokens"))
+	if (jsonl_streq(rec, f, "max_tokens")) {
 		sbuf_adds(&r->finish, "length");
-	else if (jsonl_streq(rec, f, "refusal")) {
+	} else if (jsonl_streq(rec, f, "model_context_window_exceeded")) {
+		sbuf_adds(&r->finish, "context");
+	} else if (jsonl_streq(rec, f, "refusal")) {
+		/* what was written before the classifier stopped it */
 		sbuf_adds(&r->finish, "refusal");
 		sbuf_add(&r->refusal, r->text.buf, r->text.len);
-	}
-	else if (jsonl_streq(rec, f, "end_turn") ||
-		 jsonl_streq(rec, f, "stop_sequence") ||
-		 jsonl_str(rec, f, &r->finish) < 0)
+	} else if (jsonl_streq(rec, f, "end_turn") ||
+		   jsonl_streq(rec, f, "stop_sequence") ||
+		   jsonl_str(rec, f, &r->finish) < 0) {
 		sbuf_adds(&r->finish, "stop");
+	}
 	r->in_tokens = jsonl_path_int(rec, "usage.input_tokens", 0);
 	r->out_tokens = jsonl_path_int(rec, "usage.output_tokens", 0);
 	return 0;
@@ -280,6 +291,10 @@ llm_reply_to_json(struct sbuf *out, const struct llm_reply *r)
 	jw_int(&w, r->in_tokens);
 	jw_key(&w, "out_tokens");
 	jw_int(&w, r->out_tokens);
+	if (r->reasoning_tokens) {
+		jw_key(&w, "reasoning_tokens");
+		jw_int(&w, r->reasoning_tokens);
+	}
 	jw_key(&w, "ms");
 	jw_int(&w, r->ms);
 	jw_obj_end(&w);
@@ -302,6 +317,7 @@ llm_reply_from_json(struct llm_reply *r, const char *s, size_t len)
 	jsonl_str(&rec, jsonl_get(&rec, 0, "refusal"), &r->refusal);
 	r->in_tokens = jsonl_path_int(&rec, "in_tokens", 0);
 	r->out_tokens = jsonl_path_int(&rec, "out_tokens", 0);
+	r->reasoning_tokens = jsonl_path_int(&rec, "reasoning_tokens", 0);
 	r->ms = jsonl_path_int(&rec, "ms", 0);
 	ret = 0;
 out:
@@ -320,14 +336,25 @@ llm_output(struct sbuf *out, const struct jsonl_rec *rec,
 	int failed;
 
 	jsonl_path_str(rec, "fn", &fn);
-	if (!strcmp(r->finish.buf, "length"))
+	if (!strcmp(r->finish.buf, "length")) {
 		sbuf_adds(&msg, "reply truncated at the output token limit");
+		if (r->reasoning_tokens)
+			sbuf_addf(&msg, " (%lld of its %lld tokens went to the "
+				  "model's reasoning)", r->reasoning_tokens,
+				  r->out_tokens);
+	} else if (!strcmp(r->finish.buf, "context"))
+		sbuf_adds(&msg, "reply cut off: the model's context window is "
+			  "full");
 	else if (!strcmp(r->finish.buf, "refusal"))
 		sbuf_addf(&msg, "model refused: %s", r->refusal.len ?
 			  r->refusal.buf : "no reason given");
 	else if (!reply_code(r->text.buf, r->text.len, fn.buf, &code))
 		sbuf_addf(&msg, "reply has no code block defining '%s'",
 			  fn.buf);
+	else if (memchr(code.buf, '\0', code.len))
+		sbuf_addf(&msg, "reply's code for '%s' holds a NUL byte "
+			  "(at offset %zu)", fn.buf, (size_t)((char *)
+			  memchr(code.buf, '\0', code.len) - code.buf));
 	failed = msg.len > 0;
 	jw_init(&w, out);
 	jw_obj(&w);
@@ -389,8 +416,8 @@ llm_output(struct sbuf *out, const struct jsonl_rec *rec,
 
 int
 llm_command(const char *cmd, const char *req, size_t len,
-	    long long est_tokens, long timeout_ms, struct llm_reply *r,
-	    struct sbuf *err)
+	    long long est_tokens, long timeout_ms, size_t max_reply,
+	    struct llm_reply *r, struct sbuf *err)
 {
 	struct proc_opt po = { 0 };
 	struct proc_res res;
@@ -401,12 +428,16 @@ llm_command(const char *cmd, const char *req, size_t len,
 	po.in = req;
 	po.in_len = len;
 	po.timeout = timeout_ms / 1000.0;
-	po.out_max = (size_t)64 << 20;
+	po.out_max = max_reply + 1;
 	po.err_max = 4096;
 	if (proc_run(&po, &res) < 0)
 		return -1;
 	if (res.timed_out) {
 		sbuf_addf(err, "command timed out after %ld ms", timeout_ms);
+		ret = 1;
+	} else if (res.out_total > max_reply) {
+		sbuf_addf(err, "command's reply larger than %zu bytes; not "
+			  "read (--max-reply-bytes)", max_reply);
 		ret = 1;
 	} else if (res.exit_code) {
 		sbuf_addf(err, "command exited with status %d", res.exit_code);
@@ -430,7 +461,10 @@ void
 llm_http_error(struct sbuf *out, const struct http_req *req,
 	       const char *hostport, long timeout_ms, int retries)
 {
-	if (req->status) {
+	if (req->too_big) {
+		sbuf_addf(out, "%s: %s; not read (--max-reply-bytes)", hostport,
+			  req->err.buf);
+	} else if (req->status) {
 		sbuf_addf(out, "http %ld from %s: ", req->status, hostport);
 		llm_error_message(req->resp.buf, req->resp.len, out);
 	} else if (req->timed_out) {

@@ -28,6 +28,9 @@ struct llm_params {
 	const char *model;
 	double temperature;
 	long max_tokens;	/* 0: the provider's default */
+	int no_temperature;	/* send none: the model takes only its own */
+	int limit;		/* the name of max_tokens for openai: enum
+				 * llm_limit (llmmodel.h), never DEFAULT */
 };
 
 /* max_tokens sent to Anthropic when none is given (it requires one). */
@@ -35,8 +38,9 @@ struct llm_params {
 
 /*
  * Append the canonical request to out: one line of JSON with provider,
- * model, temperature, max_output_tokens, messages (copied byte for byte
- * from the token msgs of rec) and sample, and a newline. The same request
+ * model, temperature (null when none is sent), max_output_tokens,
+ * messages (copied byte for byte from the token msgs of rec) and sample,
+ * and a newline. The same request
  * always gives the same bytes; it never contains a key. pesq-llm stores it
  * as a git blob whose id is the cache key, and a command provider reads it
  * on stdin.
@@ -46,9 +50,12 @@ void llm_canonical(struct sbuf *out, const struct llm_params *p,
 
 /*
  * Append the HTTP request body for p->provider (LLM_OPENAI or
- * LLM_ANTHROPIC) to out. Anthropic takes the system messages out of the
- * list into its "system" member (joined by a blank line). Returns 0, or -1
- * when a message is not an object with string role and content.
+ * LLM_ANTHROPIC) to out. OpenAI's body has max_tokens under the name
+ * p->limit says (when max_tokens is set) and a temperature unless
+ * p->no_temperature; Anthropic's always has max_tokens, and takes the
+ * system messages out of the list into its "system" member (joined by a
+ * blank line). Returns 0, or -1 when a message is not an object with
+ * string role and content.
  */
 int llm_request_body(struct sbuf *out, const struct llm_params *p,
 		     const struct jsonl_rec *rec, int msgs);
@@ -56,13 +63,16 @@ int llm_request_body(struct sbuf *out, const struct llm_params *p,
 /* A reply, normalized across providers. */
 struct llm_reply {
 	struct sbuf text;	/* the assistant's text */
-	struct sbuf finish;	/* "stop", "length", "refusal" or as sent */
+	struct sbuf finish;	/* "stop", "length" (the output limit),
+				 * "context" (the context window),
+				 * "refusal", or as sent */
 	struct sbuf refusal;	/* the refusal text, when there is one */
 	long long in_tokens, out_tokens;
+	long long reasoning_tokens;	/* of out_tokens, when said */
 	long long ms;		/* time taken, for the cache */
 };
 
-#define LLM_REPLY_INIT { SBUF_INIT, SBUF_INIT, SBUF_INIT, 0, 0, 0 }
+#define LLM_REPLY_INIT { SBUF_INIT, SBUF_INIT, SBUF_INIT, 0, 0, 0, 0 }
 
 void llm_reply_release(struct llm_reply *r);
 
@@ -82,7 +92,7 @@ void llm_error_message(const char *body, size_t len, struct sbuf *out);
 
 /*
  * A cache entry: r as one line of JSON ({"reply", "finish", "refusal",
- * "in_tokens", "out_tokens", "ms"}) appended to out, and read back into r
+ * "in_tokens", "out_tokens", "reasoning_tokens", "ms"}) appended to out, and read back into r
  * (returns 0, or -1 when the text is not such an entry).
  */
 void llm_reply_to_json(struct sbuf *out, const struct llm_reply *r);
@@ -105,8 +115,9 @@ struct llm_result {
  * Append rec, minus any llm and candidate members, plus llm (from res)
  * and either candidate {code, summary} extracted from the reply for the
  * function rec.fn, or error {stage: "llm", msg} when the reply was cut at
- * the token limit, refused, or has no code block defining the function;
- * then a newline. Returns 0 for a candidate, 1 for an error.
+ * the token limit or the context window, refused, has no code block defining the function, or
+ * that code holds a NUL byte (which would end up in a C file); then a
+ * newline. Returns 0 for a candidate, 1 for an error.
  */
 int llm_output(struct sbuf *out, const struct jsonl_rec *rec,
 	       const struct llm_result *res);
@@ -115,18 +126,20 @@ int llm_output(struct sbuf *out, const struct jsonl_rec *rec,
  * The command provider: run cmd with sh -c, the canonical request req on
  * its stdin, at most timeout_ms, and take its stdout as the reply (token
  * counts are estimates: est_tokens, or a quarter of the bytes). Returns 0
- * with r filled, 1 with a message in err when the command failed or timed
- * out, -1 when it could not be run (errno set).
+ * with r filled, 1 with a message in err when the command failed, timed
+ * out or wrote more than max_reply bytes (of which no more are kept), -1
+ * when it could not be run (errno set).
  */
 int llm_command(const char *cmd, const char *req, size_t len,
-		long long est_tokens, long timeout_ms, struct llm_reply *r,
-		struct sbuf *err);
+		long long est_tokens, long timeout_ms, size_t max_reply,
+		struct llm_reply *r, struct sbuf *err);
 
 struct http_req;
 
 /*
  * Describe a failed HTTP request in out: "http 401 from HOST: message
  * (not retried)", "no reply from HOST within N ms (3 retries exhausted)",
+ * "HOST: reply larger than N bytes; not read (--max-reply-bytes)",
  * "HOST: <transport error> (...)".
  */
 void llm_http_error(struct sbuf *out, const struct http_req *req,

@@ -80,17 +80,18 @@ llmcache_config(struct llmcache *c, const char *name, struct sbuf *out)
 	return r < 0 ? -1 : 1;
 }
 
-int
-llmcache_get(struct llmcache *c, const char *req, size_t len,
-	     struct sbuf *val, struct sbuf *err)
+/* The note in ref on the blob of key[0..len): 1 with it in val, 0, -1. */
+static int
+note_get(struct llmcache *c, const char *ref, const char *key, size_t len,
+	 struct sbuf *val, struct sbuf *err)
 {
 	git_note *note;
-	git_oid key;
+	git_oid oid;
 	int r;
 
-	if (git_odb_hash(&key, req, len, GIT_OBJECT_BLOB) < 0)
+	if (git_odb_hash(&oid, key, len, GIT_OBJECT_BLOB) < 0)
 		return lg2err(err, "cannot hash request");
-	r = git_note_read(&note, c->repo, LLMCACHE_REF, &key);
+	r = git_note_read(&note, c->repo, ref, &oid);
 	if (r == GIT_ENOTFOUND)
 		return 0;
 	if (r < 0)
@@ -110,43 +111,104 @@ signature(git_signature **sig, git_repository *repo)
 }
 
 int
-llmcache_put(struct llmcache *c, const char *req, size_t len,
-	     const char *val, struct sbuf *err)
+llmcache_get(struct llmcache *c, const char *req, size_t len,
+	     struct sbuf *val, struct sbuf *err)
+{
+	return note_get(c, LLMCACHE_REF, req, len, val, err);
+}
+
+/* Store val as the note in ref on the blob of key[0..len) (written too). */
+static int
+note_put(struct llmcache *c, const char *ref, const char *key, size_t len,
+	 const char *val, struct sbuf *err)
 {
 	git_signature *sig = NULL;
-	git_oid key, old, commit, blob;
+	git_oid oid, old, commit, blob;
 	int tries, r = -1;
 
-	if (git_blob_create_from_buffer(&key, c->repo, req, len) < 0)
+	if (git_blob_create_from_buffer(&oid, c->repo, key, len) < 0)
 		return lg2err(err, "cannot store request");
 	if (signature(&sig, c->repo) < 0)
 		return lg2err(err, "cannot make a signature");
 	for (tries = 0; tries < 100; tries++) {
 		git_commit *parent = NULL;
-		git_reference *ref = NULL;
+		git_reference *refp = NULL;
 		int have;
 
-		have = git_reference_name_to_id(&old, c->repo, LLMCACHE_REF);
+		have = git_reference_name_to_id(&old, c->repo, ref);
 		if (have < 0 && have != GIT_ENOTFOUND)
 			break;
 		if (have == 0 && git_commit_lookup(&parent, c->repo, &old) < 0)
 			break;
 		r = git_note_commit_create(&commit, &blob, c->repo, parent,
-					   sig, sig, &key, val, 1);
+					   sig, sig, &oid, val, 1);
 		git_commit_free(parent);
 		if (r < 0)
 			break;
 		r = have == 0 ?
-		    git_reference_create_matching(&ref, c->repo, LLMCACHE_REF,
+		    git_reference_create_matching(&refp, c->repo, ref,
 			&commit, 1, &old, "pesq-llm: cache reply") :
-		    git_reference_create(&ref, c->repo, LLMCACHE_REF, &commit,
+		    git_reference_create(&refp, c->repo, ref, &commit,
 			0, "pesq-llm: cache reply");
-		git_reference_free(ref);
+		git_reference_free(refp);
 		if (r != GIT_EMODIFIED && r != GIT_EEXISTS && r != GIT_ELOCKED)
 			break;
 	}
 	git_signature_free(sig);
-	if (r < 0)
-		return lg2err(err, "cannot update " LLMCACHE_REF);
+	if (r < 0) {
+		struct sbuf what = SBUF_INIT;
+
+		sbuf_addf(&what, "cannot update %s", ref);
+		lg2err(err, what.buf);
+		sbuf_release(&what);
+		return -1;
+	}
 	return 0;
+}
+
+int
+llmcache_put(struct llmcache *c, const char *req, size_t len,
+	     const char *val, struct sbuf *err)
+{
+	return note_put(c, LLMCACHE_REF, req, len, val, err);
+}
+
+/* The blob a model's entry hangs on: its name and a newline. */
+static void
+model_key(struct sbuf *k, const char *model)
+{
+	sbuf_adds(k, model);
+	sbuf_addc(k, '\n');
+}
+
+/*
+ * The entry of a model: read into val (put NULL), or val written from
+ * put. As note_get and note_put return.
+ */
+static int
+model_note(struct llmcache *c, const char *model, const char *put,
+	   struct sbuf *val, struct sbuf *err)
+{
+	struct sbuf k = SBUF_INIT;
+	int r;
+
+	model_key(&k, model);
+	r = put ? note_put(c, LLMCACHE_MODELS_REF, k.buf, k.len, put, err) :
+	    note_get(c, LLMCACHE_MODELS_REF, k.buf, k.len, val, err);
+	sbuf_release(&k);
+	return r;
+}
+
+int
+llmcache_model_get(struct llmcache *c, const char *model, struct sbuf *val,
+		   struct sbuf *err)
+{
+	return model_note(c, model, NULL, val, err);
+}
+
+int
+llmcache_model_put(struct llmcache *c, const char *model, const char *val,
+		   struct sbuf *err)
+{
+	return model_note(c, model, val, NULL, err);
 }

@@ -23,6 +23,17 @@ struct llmcache;
 #define LLMCACHE_REF "refs/notes/pesq-cache"
 
 /*
+ * Beside it, what pesq-llm learned about models (see llmmodel.h): a note
+ * per model in refs/notes/pesq-models on the blob of its name and a
+ * newline, so
+ *
+ *	git notes --ref=pesq-models show $(echo gpt-5 | git hash-object --stdin)
+ *
+ * shows what it learned about gpt-5.
+ */
+#define LLMCACHE_MODELS_REF "refs/notes/pesq-models"
+
+/*
  * Open the cache of the repository containing dir (NULL: the current
  * directory). Returns 0 with *out set, 1 when dir is in no repository
  * (*out NULL), -1 with a message in err on failure. The caller closes it.
@@ -53,5 +64,15 @@ int llmcache_get(struct llmcache *c, const char *req, size_t len,
  */
 int llmcache_put(struct llmcache *c, const char *req, size_t len,
 		 const char *val, struct sbuf *err);
+
+/*
+ * The same for the entry of a model in LLMCACHE_MODELS_REF: get returns
+ * 1 with it in val, 0 when there is none, -1 with a message in err; put
+ * returns 0 or -1.
+ */
+int llmcache_model_get(struct llmcache *c, const char *model,
+		       struct sbuf *val, struct sbuf *err);
+int llmcache_model_put(struct llmcache *c, const char *model,
+		       const char *val, struct sbuf *err);
 
 #endif

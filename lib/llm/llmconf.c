@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/dotenv.h"
+#include "base/version.h"
 #include "llm/http.h"
 #include "llm/llmconf.h"
 #include "base/xalloc.h"
@@ -22,10 +23,15 @@ const struct option llmconf_longopts[] = {
 	{ "retries", required_argument, NULL, 'R' },
 	{ "fallback-model", required_argument, NULL, 'F' },
 	{ "no-cache", no_argument, NULL, 'N' },
+	{ "max-reply-bytes", required_argument, NULL, 'Y' },
+	{ "budget", required_argument, NULL, 'U' },
+	{ "spent", required_argument, NULL, 'W' },
+	{ "check", no_argument, NULL, LLMCONF_CHECK },
+	{ "settings", no_argument, NULL, LLMCONF_SETTINGS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 }
+	PESQ_LONGOPTS_END
 };
 
 int
@@ -45,6 +51,9 @@ llmconf_option(struct llmconf_opt *o, int c, const char *arg)
 	case 'R': o->retries = arg; break;
 	case 'F': o->fallback = arg; break;
 	case 'N': o->no_cache = 1; break;
+	case 'Y': o->max_reply = arg; break;
+	case 'U': o->budget = arg; break;
+	case 'W': o->spent = arg; break;
 	default: return -1;
 	}
 	return 0;
@@ -79,32 +88,60 @@ setting(struct llmcache *c, const char *opt, const char *env,
 	return NULL;
 }
 
-/* A key from the environment, ./.env or the work tree's .env. */
+/*
+ * A variable (a key, a base URL) from the environment, ./.env or the work
+ * tree's .env; where it was found goes to *from (when not NULL).
+ */
 static char *
-key_of(struct llmcache *c, const char *name, struct sbuf *err)
+key_of(struct llmcache *c, const char *name, struct sbuf *err, char **from)
 {
 	struct sbuf sb = SBUF_INIT, path = SBUF_INIT;
 	const char *v = getenv(name), *wd = llmcache_workdir(c);
 	int r;
 
-	if (v && *v)
+	if (v && *v) {
+		if (from)
+			*from = xstrdup("the environment");
 		return xstrdup(v);
-	r = dotenv_get(".env", name, &sb);
+	}
+	sbuf_adds(&path, ".env");
+	r = dotenv_get(path.buf, name, &sb);
 	if (r < 0)
 		sbuf_addf(err, "cannot read '.env': %s", strerror(errno));
 	if (!r && wd) {
+		sbuf_reset(&path);
 		sbuf_addf(&path, "%s.env", wd);
 		r = dotenv_get(path.buf, name, &sb);
 		if (r < 0)
 			sbuf_addf(err, "cannot read '%s': %s", path.buf,
 				  strerror(errno));
 	}
-	sbuf_release(&path);
 	if (r <= 0 || !sb.len) {
 		sbuf_release(&sb);
+		sbuf_release(&path);
 		return NULL;
 	}
+	if (from)
+		*from = sbuf_detach(&path, NULL);
+	sbuf_release(&path);
 	return sbuf_detach(&sb, NULL);
+}
+
+/*
+ * What is known and was learned of model (into *m): the table, then its
+ * entry in git, when there is one that reads.
+ */
+static void
+model_of(struct llmcache *c, const char *model, struct llm_model *m)
+{
+	struct sbuf v = SBUF_INIT, e = SBUF_INIT;
+
+	memset(m, 0, sizeof(*m));
+	llmmodel_known(model, m);
+	if (c && llmcache_model_get(c, model, &v, &e) > 0)
+		llmmodel_from_json(v.buf, v.len, m);
+	sbuf_release(&v);
+	sbuf_release(&e);
 }
 
 static void
@@ -130,7 +167,7 @@ price(struct llmconf *conf, struct llmcache *c, int i, const char *model)
 }
 
 static const char *const default_model[] = {
-	"gpt-4o-mini", "claude-3-5-sonnet-latest", "command", NULL,
+	LLMCONF_OPENAI_MODEL, LLMCONF_ANTHROPIC_MODEL, "command", NULL,
 };
 
 static void
@@ -157,6 +194,7 @@ numbers(struct llmconf *conf, const struct llmconf_opt *o, struct sbuf *err)
 	conf->retries = 3;
 	conf->timeout_ms = 300000;
 	conf->backoff_ms = 1000;
+	conf->max_reply = LLMCONF_MAX_REPLY;
 #define OPT(s, lo, hi, name, set) \
 	if (s) { \
 		if (num(s, lo, hi, &d) < 0) { \
@@ -175,6 +213,9 @@ numbers(struct llmconf *conf, const struct llmconf_opt *o, struct sbuf *err)
 	OPT(o->timeout, 0.001, 1e6, "--timeout",
 	    conf->timeout_ms = (long)(d * 1000 + 0.5))
 	OPT(o->retries, 0, 100, "--retries", conf->retries = (int)d)
+	OPT(o->max_reply, 1, 1e12, "--max-reply-bytes",
+	    conf->max_reply = (size_t)d)
+	OPT(o->budget, 1, 1e15, "--budget", conf->budget = (long long)d)
 	OPT(bo, 0, 3600000, "PESQ_LLM_BACKOFF_MS", conf->backoff_ms = (long)d)
 #undef OPT
 	return 0;
@@ -185,16 +226,20 @@ llmconf_resolve(struct llmconf *conf, const struct llmconf_opt *o,
 		struct llmcache *c, struct sbuf *err)
 {
 	char *prov = setting(c, o->provider, "PESQ_PROVIDER", "pesq.provider");
-	char *okey = NULL, *akey = NULL, *base;
-	const char *envurl;
+	char *okey = NULL, *akey = NULL, *base, *obase = NULL, *abase = NULL;
+	char *ofrom = NULL, *afrom = NULL;
 	int p, n = 0, ret;
 
 	memset(conf, 0, sizeof(*conf));
 	if ((ret = numbers(conf, o, err)))
 		goto out;
 	conf->no_cache = o->no_cache;
-	okey = key_of(c, "OPENAI_API_KEY", err);
-	akey = key_of(c, "ANTHROPIC_API_KEY", err);
+	okey = key_of(c, "OPENAI_API_KEY", err, &ofrom);
+	akey = key_of(c, "ANTHROPIC_API_KEY", err, &afrom);
+	obase = key_of(c, "OPENAI_BASE_URL", err, NULL);
+	abase = key_of(c, "ANTHROPIC_BASE_URL", err, NULL);
+	if (o->spent)
+		conf->spent = xstrdup(o->spent);
 	if (err->len) {
 		ret = 3;
 		goto out;
@@ -206,7 +251,7 @@ llmconf_resolve(struct llmconf *conf, const struct llmconf_opt *o,
 		p = LLM_OPENAI;
 	} else if (akey) {
 		p = LLM_ANTHROPIC;
-	} else if (base || getenv("OPENAI_BASE_URL")) {
+	} else if (base || obase) {
 		p = LLM_OPENAI;
 	} else {
 		sbuf_adds(err, "no provider: set OPENAI_API_KEY or "
@@ -223,9 +268,13 @@ llmconf_resolve(struct llmconf *conf, const struct llmconf_opt *o,
 		goto out_base;
 	}
 	conf->params.provider = p;
-	envurl = p == LLM_OPENAI ? "OPENAI_BASE_URL" : "ANTHROPIC_BASE_URL";
-	if (!base && p < LLM_COMMAND)
-		base = setting(c, NULL, envurl, NULL);
+	if (!base && p < LLM_COMMAND) {
+		base = p == LLM_OPENAI ? obase : abase;
+		if (p == LLM_OPENAI)
+			obase = NULL;
+		else
+			abase = NULL;
+	}
 	conf->model = setting(c, o->model, NULL, "pesq.model");
 	if (!conf->model && default_model[p])
 		conf->model = xstrdup(default_model[p]);
@@ -238,8 +287,11 @@ llmconf_resolve(struct llmconf *conf, const struct llmconf_opt *o,
 	conf->params.model = conf->model;
 	conf->fallback = setting(c, o->fallback, NULL, "pesq.fallbackModel");
 	price(conf, c, 0, conf->model);
-	if (conf->fallback)
+	model_of(c, conf->model, &conf->models[0]);
+	if (conf->fallback) {
 		price(conf, c, 1, conf->fallback);
+		model_of(c, conf->fallback, &conf->models[1]);
+	}
 	if (p == LLM_COMMAND) {
 		conf->command = setting(c, o->command, NULL, "pesq.command");
 		if (!conf->command) {
@@ -253,7 +305,8 @@ llmconf_resolve(struct llmconf *conf, const struct llmconf_opt *o,
 		goto out_base;
 	if (p == LLM_OPENAI) {
 		conf->key = okey;
-		okey = NULL;
+		conf->key_from = ofrom;
+		okey = ofrom = NULL;
 		if (!conf->key && !base) {
 			sbuf_adds(err, "provider 'openai' needs OPENAI_API_KEY "
 				  "(in the environment or .env), or "
@@ -263,7 +316,8 @@ llmconf_resolve(struct llmconf *conf, const struct llmconf_opt *o,
 		}
 	} else {
 		conf->key = akey;
-		akey = NULL;
+		conf->key_from = afrom;
+		akey = afrom = NULL;
 		if (!conf->key) {
 			sbuf_adds(err, "provider 'anthropic' needs "
 				  "ANTHROPIC_API_KEY (in the environment or "
@@ -286,6 +340,8 @@ llmconf_resolve(struct llmconf *conf, const struct llmconf_opt *o,
 		conf->url = sbuf_detach(&u, NULL);
 		http_hostport(conf->url, &hp);
 		conf->hostport = sbuf_detach(&hp, NULL);
+		conf->official = p == LLM_OPENAI &&
+		    !strcmp(conf->hostport, LLMCONF_OPENAI_HOST);
 	}
 	add_header(conf, &n, "%s", "Content-Type: application/json");
 	if (p == LLM_ANTHROPIC) {
@@ -301,6 +357,10 @@ out:
 	free(prov);
 	free(okey);
 	free(akey);
+	free(obase);
+	free(abase);
+	free(ofrom);
+	free(afrom);
 	return ret;
 }
 
@@ -327,6 +387,8 @@ llmconf_release(struct llmconf *conf)
 		wipe_free(*h);
 	free(conf->headers);
 	wipe_free(conf->key);
+	free(conf->key_from);
+	free(conf->spent);
 	memset(conf, 0, sizeof(*conf));
 }
 
@@ -369,4 +431,90 @@ llmconf_cost(const struct llmconf *conf, int fallback, long long in_tokens,
 
 	return (in_tokens * conf->price_in[i] +
 		out_tokens * conf->price_out[i]) / 1e6;
+}
+
+void
+llmconf_params(const struct llmconf *conf, int fallback,
+	       struct llm_params *par)
+{
+	const struct llm_model *m = &conf->models[fallback != 0];
+
+	*par = conf->params;
+	par->model = fallback ? conf->fallback : conf->model;
+	par->no_temperature = m->no_temperature;
+	par->limit = m->limit != LLM_LIMIT_DEFAULT ? m->limit :
+	    conf->official ? LLM_LIMIT_MAX_COMPLETION_TOKENS :
+	    LLM_LIMIT_MAX_TOKENS;
+}
+
+int
+llmconf_learned(struct llmconf *conf, struct llmcache *cache, int fallback,
+		const struct llm_model *m, const char *learned,
+		struct sbuf *err)
+{
+	const char *model = fallback ? conf->fallback : conf->model;
+	struct llm_model all;
+	struct sbuf v = SBUF_INIT;
+	int ret = 0;
+
+	conf->models[fallback != 0] = *m;
+	if (!cache)
+		return 0;
+	/* what another process learned meanwhile stays */
+	model_of(cache, model, &all);
+	if (m->no_temperature)
+		all.no_temperature = 1;
+	if (m->limit != LLM_LIMIT_DEFAULT)
+		all.limit = m->limit;
+	llmmodel_to_json(&v, model, &all, learned);
+	ret = llmcache_model_put(cache, model, v.buf, err);
+	sbuf_release(&v);
+	return ret;
+}
+
+void
+llmconf_describe(const struct llmconf *conf, int cache, struct sbuf *out)
+{
+	struct llm_params par;
+	const char *lim;
+
+	llmconf_params(conf, 0, &par);
+	lim = llmmodel_limit_name(par.limit);
+	sbuf_addf(out, "provider: %s\n", llm_provider_name(par.provider));
+	sbuf_addf(out, "model: %s\n", conf->model);
+	if (conf->fallback)
+		sbuf_addf(out, "fallback model: %s\n", conf->fallback);
+	if (conf->url)
+		sbuf_addf(out, "endpoint: %s\n", conf->url);
+	if (conf->command)
+		sbuf_addf(out, "command: %s\n", conf->command);
+	if (par.provider == LLM_OPENAI || par.provider == LLM_ANTHROPIC)
+		sbuf_addf(out, "key: %s%s%s\n", par.provider == LLM_OPENAI ?
+			  "OPENAI_API_KEY" : "ANTHROPIC_API_KEY",
+			  conf->key ? " from " : " not set",
+			  conf->key ? conf->key_from : "");
+	if (par.no_temperature)
+		sbuf_addf(out, "temperature: not sent (the model takes only "
+			  "its own)\n");
+	else
+		sbuf_addf(out, "temperature: %g\n", par.temperature);
+	if (par.provider == LLM_ANTHROPIC)
+		sbuf_addf(out, "output limit: max_tokens %ld\n",
+			  par.max_tokens > 0 ? par.max_tokens :
+			  LLM_ANTHROPIC_MAX_TOKENS);
+	else if (par.provider == LLM_OPENAI && par.max_tokens > 0 && lim)
+		sbuf_addf(out, "output limit: %s %ld\n", lim, par.max_tokens);
+	else if (par.provider == LLM_OPENAI && lim)
+		sbuf_addf(out, "output limit: none (--max-output-tokens would "
+			  "be sent as %s)\n", lim);
+	else
+		sbuf_addf(out, "output limit: none\n");
+	sbuf_addf(out, "reply cap: %zu bytes\n", conf->max_reply);
+	sbuf_addf(out, "cache: %s\n", !cache ? "none (not in a git "
+		  "repository)" : conf->no_cache ? "not used (--no-cache)" :
+		  LLMCACHE_REF);
+	if (conf->budget)
+		sbuf_addf(out, "budget: %lld tokens%s%s\n", conf->budget,
+			  conf->spent ? ", counted in " : "",
+			  conf->spent ? conf->spent : "");
 }

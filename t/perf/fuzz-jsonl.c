@@ -1,8 +1,9 @@
 /*
  * libFuzzer target for the JSON-lines reader: any bytes must parse or be
  * rejected with an offset inside the input, never crash; whatever parses
- * must survive every lookup, and copying it through the writer must give
- * text that parses again to the same members.
+ * must survive every lookup, its tokens must be exactly those jsmn_parse
+ * makes of it, and copying it through the writer must give text that
+ * parses again to the same members.
  *
  *	make fuzz FUZZ_SECONDS=600
  */
@@ -13,6 +14,28 @@
 #include "base/jsonl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* jsonl_parse makes the tokens jsmn would (jsmn is quadratic in depth). */
+static void
+same_as_jsmn(const struct jsonl_rec *rec)
+{
+	jsmntok_t *t = calloc((size_t)rec->ntok + 1, sizeof(*t));
+	jsmn_parser p;
+	int i, r;
+
+	if (!t)
+		abort();
+	jsmn_init(&p);
+	r = jsmn_parse(&p, rec->buf, rec->len, t, (unsigned)rec->ntok + 1);
+	if (r != rec->ntok)
+		abort();
+	for (i = 0; i < r; i++)
+		if (t[i].type != rec->tok[i].type ||
+		    t[i].start != rec->tok[i].start ||
+		    t[i].end != rec->tok[i].end || t[i].size != rec->tok[i].size)
+			abort();
+	free(t);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -29,6 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
+	same_as_jsmn(&rec);
 	for (i = 0; i < rec.ntok; i++) {
 		double d;
 		long long ll;

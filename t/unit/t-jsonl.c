@@ -172,6 +172,32 @@ test_big_and_deep(void)
 	sbuf_release(&s);
 }
 
+/* The tokens are jsmn's: types, extents, sizes (a key's size is 1). */
+static void
+test_tokens(void)
+{
+	static const char line[] = "{\"a\":[1,{\"b\":[2,true]},\"s\"],\"c\":{}}";
+	static const struct { jsmntype_t type; int start, end, size; } want[] = {
+		{ JSMN_OBJECT, 0, 35, 2 }, { JSMN_STRING, 2, 3, 1 },
+		{ JSMN_ARRAY, 5, 27, 3 }, { JSMN_PRIMITIVE, 6, 7, 0 },
+		{ JSMN_OBJECT, 8, 22, 1 }, { JSMN_STRING, 10, 11, 1 },
+		{ JSMN_ARRAY, 13, 21, 2 }, { JSMN_PRIMITIVE, 14, 15, 0 },
+		{ JSMN_PRIMITIVE, 16, 20, 0 }, { JSMN_STRING, 24, 25, 0 },
+		{ JSMN_STRING, 29, 30, 1 }, { JSMN_OBJECT, 32, 34, 0 },
+	};
+	size_t i, n = sizeof(want) / sizeof(*want);
+	int same = 1;
+
+	ok(parse(line) == 0 && rec.ntok == (int)n, "%d tokens", rec.ntok);
+	for (i = 0; i < n && i < (size_t)rec.ntok; i++)
+		same &= rec.tok[i].type == want[i].type &&
+		    rec.tok[i].start == want[i].start &&
+		    rec.tok[i].end == want[i].end &&
+		    rec.tok[i].size == want[i].size;
+	ok(same, "each token's type, extent and size");
+	is_int(jsonl_path_int(&rec, "a.1.b.0", 0), 2, "a path through them");
+}
+
 static void
 test_writer(void)
 {
@@ -276,6 +302,7 @@ main(void)
 	test_escapes();
 	test_lookups();
 	test_big_and_deep();
+	test_tokens();
 	test_writer();
 	test_copy_through();
 	test_reader();

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fold/elfaddr.h"
+#include "debuginfo/elfaddr.h"
 #include "base/hmap.h"
 #include "base/path.h"
 #include "base/sbuf.h"
