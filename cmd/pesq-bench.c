@@ -15,8 +15,7 @@
 #include "measure/bench.h"
 #include "base/jsonl.h"
 #include "ledger/repo.h"
-#include "run/sandbox.h"
-#include "attempt/slot.h"
+#include "attempt/sandboxconf.h"
 #include "measure/verdict.h"
 #include "base/xalloc.h"
 #include "base/version.h"
@@ -31,12 +30,17 @@ static const char usage_text[] =
 	"  [--warmup N] [--seed N] [--sandbox auto|on|off] [--no-output-check]\n"
 	"  [--no-advance] [--base-dir DIR --candidate-dir DIR] [-q] [-v]\n";
 
+static struct sandbox sb;		/* how commands run */
+static struct redact secrets = REDACT_INIT;
 static struct bench_opt bo = {
 	.param = { TIMING_CPU, 0.99, 0.02, 0, 4000, 5, 50 },
 	.timeout = 300, .budget = 600, .warmup = 1, .output_check = 1,
+	.sb = &sb, .redact = &secrets,
 };
 static git_repository *repo;	/* for settings; and git mode */
 static struct sbuf build_cmd = SBUF_INIT, slot = SBUF_INIT;
+static struct slot_opt builds;		/* how base and slot are built */
+static struct sbuf notice = SBUF_INIT;	/* said before the first run */
 static const char *base_dir, *cand_dir;	/* set: no git mode */
 static int verbose, quiet, no_advance, have_seed;
 static double noise;			/* git config pesq.noise */
@@ -85,12 +89,13 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 {
 	struct bench_result r = BENCH_RESULT_INIT;
 	struct bench_opt o = bo;
-	struct sbuf id = SBUF_INIT, line = SBUF_INIT;
+	struct sbuf id = SBUF_INIT, line = SBUF_INIT, e = SBUF_INIT;
 	struct benchrepo_place pl = BENCHREPO_PLACE_INIT;
-	struct benchrepo_opt ao = { build_cmd.buf, slot.buf, bo.timeout,
-				!no_advance, hook };
-	struct sbuf e = SBUF_INIT;
+	struct benchrepo_opt ao = { builds, slot.buf, !no_advance, hook };
 
+	if (notice.len && !quiet)
+		warnx("%s", notice.buf);
+	sbuf_release(&notice);
 	if (!jsonl_path_str(rec, "attempt.id", &id))
 		sbuf_adds(&id, "-");
 	if (!have_seed)
@@ -105,6 +110,8 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	} else if (base_dir) {
 		bench_judge(&o, base_dir, cand_dir, &r);
 	} else if (benchrepo_place(repo, rec, &ao, &pl, &r) == 0) {
+		o.refresh = benchrepo_refresh;
+		o.refresh_arg = &pl;
 		bench_judge(&o, pl.base_dir, pl.cand_dir, &r);
 	}
 	benchrepo_place_release(&pl);
@@ -172,9 +179,8 @@ static void
 setup(const char *dir, const char *bench, const char *test, const char *bcmd,
       const char *k, const char *sandbox, int calibrate)
 {
-	static const char *const gitenv[] = { "GIT_DIR", "GIT_WORK_TREE",
-		"GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR", NULL };
-	struct sbuf s = SBUF_INIT;
+	struct sbuf s = SBUF_INIT, e = SBUF_INIT;
+	int k2;
 
 	if (cand_dir && !base_dir)
 		errx(2, "--candidate-dir needs --base-dir");
@@ -192,8 +198,6 @@ setup(const char *dir, const char *bench, const char *test, const char *bcmd,
 			errx(3, "not a git repository: %s", repo_errmsg());
 		repo = NULL;	/* directories alone: no settings */
 	}
-	for (int i = 0; gitenv[i]; i++)
-		unsetenv(gitenv[i]);
 	if (bench)
 		bo.bench_cmd = xstrdup(bench);
 	else if (repo && repo_config_str(repo, "bench", &s) > 0)
@@ -209,21 +213,14 @@ setup(const char *dir, const char *bench, const char *test, const char *bcmd,
 	else if (!repo || repo_config_str(repo, "build", &build_cmd) <= 0)
 		sbuf_adds(&build_cmd, "make");
 	sbuf_addf(&slot, "slot-%s", k);
-	if (repo && repo_config_str(repo, "noise", &s) > 0) {
-		char *end;
-
-		noise = strtod(s.buf, &end);
-		if (*end || !(noise >= 0 && noise < 10))
-			errx(2, "invalid pesq.noise '%s'", s.buf);
-	}
-	sbuf_reset(&s);
-	if (!strcmp(sandbox, "off"))
-		bo.sandbox = 0;
-	else if (!(bo.sandbox = sandbox_probe(&s)) && !strcmp(sandbox, "on"))
-		errx(3, "--sandbox on: %s", s.buf);
-	else if (!bo.sandbox && verbose)
-		warnx("running without a sandbox: %s", s.buf);
+	if (repo && benchrepo_read_noise(repo, &noise, &e) < 0)
+		errx(2, "%s", e.buf);
+	if ((k2 = sandboxconf_load(repo, sandbox, &sb, &notice, &e)) < 0)
+		errx(k2 == -2 ? 2 : 3, "%s", e.buf);
+	sandboxconf_secrets(repo, &secrets);
+	builds = (struct slot_opt){ build_cmd.buf, bo.timeout, &sb, &secrets };
 	sbuf_release(&s);
+	sbuf_release(&e);
 }
 
 /* --calibrate: the base against itself; store the noise floor. */
@@ -239,13 +236,14 @@ calibrate_base(void)
 	double nz = -1;
 	int stored = 0, k;
 
+	if (notice.len && !quiet)
+		warnx("%s", notice.buf);
 	if (!have_seed)
 		o.param.seed = verdict_seed("calibrate");
 	o.arg = (void *)"calibrate";
 	o.progress = verbose ? progress : NULL;
 	if (!dir) {
-		k = benchrepo_best_base(repo, build_cmd.buf, bo.timeout, &wt, hex,
-				    &e);
+		k = benchrepo_best_base(repo, &builds, &wt, hex, &e);
 		if (k != 0)
 			errx(k < 0 ? 3 : 1, "%s", e.buf);
 		dir = wt.path;
@@ -306,7 +304,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		PESQ_LONGOPTS_END
 	};
-	const char *dir = NULL, *sandbox = "auto", *k = "0";
+	const char *dir = NULL, *sandbox = NULL, *k = "0";
 	const char *bench_cmd = NULL, *test_cmd = NULL, *bcmd = NULL;
 	int c, status = 0, calibrate = 0, redo = 0;
 
@@ -360,8 +358,7 @@ main(int argc, char **argv)
 		default: PESQ_VERSION_IF(c, "pesq-bench"); usage(stderr, 2);
 		}
 	}
-	if (strcmp(sandbox, "auto") && strcmp(sandbox, "on") &&
-	    strcmp(sandbox, "off")) {
+	if (sandbox && !sandboxconf_mode_ok(sandbox)) {
 		warnx("invalid sandbox mode '%s'", sandbox);
 		usage(stderr, 2);
 	}
@@ -388,6 +385,9 @@ main(int argc, char **argv)
 		}
 	}
 	repo_close(repo);
+	sandbox_release(&sb);
+	redact_release(&secrets);
+	sbuf_release(&notice);
 	sbuf_release(&build_cmd);
 	sbuf_release(&slot);
 	free((char *)base_dir);

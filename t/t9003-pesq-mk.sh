@@ -28,7 +28,9 @@ test_expect_success 'setup' '
 	} >proj/Makefile &&
 	printf "#!/bin/sh\necho hello\n" >proj/prog.c &&
 	printf "prog\n.pesq/\n" >proj/.gitignore &&
-	(cd proj && git add . && git commit -q -m base)
+	(cd proj && git add . && git commit -q -m base) &&
+	# the builds, in the sandbox, include pesq.mk from outside proj
+	git config --global pesq.sandbox.readOnly "$SRC_ROOT/pesq.mk"
 '
 
 test_expect_success 'including pesq.mk keeps the default goal' '
