@@ -15,6 +15,7 @@ VERSION = 0.1.0
 PREFIX ?= /usr/local
 DESTDIR ?=
 bindir = $(PREFIX)/bin
+libexecdir = $(PREFIX)/libexec/pesq
 datadir = $(PREFIX)/share/pesq
 mandir = $(PREFIX)/share/man
 completionsdir = $(PREFIX)/share/bash-completion/completions
@@ -60,11 +61,15 @@ LIBS_pesq-prompt = $(GIT2_LIBS)
 LIBS_pesq-llm = $(CURL_LIBS) $(GIT2_LIBS)
 LIBS_pesq-apply = $(GIT2_LIBS)
 LIBS_pesq-bench = $(GIT2_LIBS)
+LIBS_pesq-sandbox = $(GIT2_LIBS)
 # unit tests and test helpers
 LIBS_TEST = $(GIT2_LIBS)
 
 CMDS := $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
 PROGS := $(addprefix $(O)/,$(CMDS))
+# Internal programs: built beside the others, installed in libexecdir.
+INTERNAL := pesq-measure
+PUBLIC := $(filter-out $(addprefix $(O)/,$(INTERNAL)),$(PROGS))
 LIB_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard lib/*/*.c))
 UNITS := $(patsubst %.c,$(O)/%,$(wildcard t/unit/*.c))
 HELPERS := $(patsubst %.c,$(O)/%,$(wildcard t/helper/*.c))
@@ -112,6 +117,14 @@ $(O)/libpesq.a: $(LIB_OBJS)
 $(O)/pesq-%: $(O)/cmd/pesq-%.o $(O)/libpesq.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libpesq.a $(LIBS_pesq-$*) -lm
 
+# pesq-measure runs inside the sandbox as the parent of the measured
+# command: libc only, and never sanitized (a sanitizer's start-up time
+# and its option files have no place there).
+$(O)/pesq-measure: cmd/pesq-measure.c lib/base/version.h $(O)/version
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -D_GNU_SOURCE -Ilib \
+		-DPESQ_VERSION='"$(VERSION)"' $(CFLAGS) $(LDFLAGS) -o $@ $<
+
 $(O)/t/unit/%: $(O)/t/unit/%.o $(O)/libpesq.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/libpesq.a $(LIBS_TEST) -lm
 
@@ -133,9 +146,12 @@ check: all $(UNITS) $(HELPERS) $(MANS)
 
 install: all $(MANS)
 	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(datadir)' \
+		'$(DESTDIR)$(libexecdir)' \
 		'$(DESTDIR)$(mandir)/man1' '$(DESTDIR)$(mandir)/man5' \
 		'$(DESTDIR)$(mandir)/man7'
-	set -e; for p in $(PROGS); do install -m 755 $$p '$(DESTDIR)$(bindir)'; done
+	set -e; for p in $(PUBLIC); do install -m 755 $$p '$(DESTDIR)$(bindir)'; done
+	set -e; for p in $(INTERNAL); do \
+		install -m 755 $(O)/$$p '$(DESTDIR)$(libexecdir)'; done
 	set -e; for s in $(SCRIPTS); do \
 		case $$s in scripts/git-*) \
 			sed 's/^version=@VERSION@$$/version=$(VERSION)/' $$s \
@@ -153,6 +169,8 @@ install: all $(MANS)
 
 uninstall:
 	rm -f $(addprefix '$(DESTDIR)$(bindir)'/,$(CMDS))
+	rm -f $(addprefix '$(DESTDIR)$(libexecdir)'/,$(INTERNAL))
+	-rmdir '$(DESTDIR)$(libexecdir)'
 	set -e; for s in $(SCRIPTS); do \
 		case $$s in scripts/git-*) rm -f '$(DESTDIR)$(bindir)'/$${s#scripts/};; \
 		*) rm -f '$(DESTDIR)$(datadir)'/$${s#scripts/};; esac; done

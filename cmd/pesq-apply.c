@@ -11,20 +11,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attempt/admit.h"
 #include "attempt/attempt.h"
 #include "attempt/buildlog.h"
+#include "attempt/sandboxconf.h"
+#include "attempt/slot.h"
 #include "base/jsonl.h"
 #include "base/version.h"
 #include "ledger/notes.h"
-#include "run/proc.h"
 #include "ledger/repo.h"
-#include "ledger/worktree.h"
 
 #define LOG_MAX 4096
 
 static const char usage_line[] =
 	"usage: pesq-apply [-C dir] [--base rev] [--build cmd] [--slot k] "
-	"[--timeout secs] [--allow-signature-change] [-qv] [file ...]\n"
+	"[--timeout secs] [--sandbox mode] [--allow-signature-change] [-qv] "
+	"[file ...]\n"
 	"       pesq-apply --ref-name fn\n";
 
 static git_repository *repo;
@@ -32,6 +34,9 @@ static git_oid base_oid;
 static struct sbuf build_cmd = SBUF_INIT, slot = SBUF_INIT;
 static double timeout = 600;
 static int allow_sig, verbose, quiet;
+static struct sandbox sb;
+static struct redact secrets = REDACT_INIT;
+static struct sbuf notice = SBUF_INIT;	/* said before the first build */
 
 static void
 usage(FILE *fp, int code)
@@ -76,33 +81,29 @@ check(int r, const char *what)
 		errx(3, "%s: %s", what, repo_errmsg());
 }
 
-/* Build the commit in slot; fill ok, ms and the log. */
+/*
+ * Build the commit in the slot, restored to it first (slot.h), in the
+ * sandbox; fill ok, ms and the log (redacted).
+ */
 static void
 build(const char *hex, int *ok, long long *ms, struct sbuf *log)
 {
+	struct slot_opt so = { build_cmd.buf, timeout, &sb, &secrets };
 	struct worktree wt;
-	struct sbuf e = SBUF_INIT, cmd = SBUF_INIT, strip = SBUF_INIT;
-	struct proc_opt opt;
+	struct sbuf e = SBUF_INIT, strip = SBUF_INIT, lim = SBUF_INIT;
 	struct proc_res res;
-	char **env;
+	int built, k;
 
-	if (worktree_open(&wt, repo_commondir(repo), slot.buf, &e) < 0 ||
-	    worktree_checkout(&wt, hex, &e) < 0)
+	if (slot_open(&wt, repo, slot.buf, hex, build_cmd.buf, &built,
+		      &e) < 0 ||
+	    (k = slot_build(&wt, hex, &so, &res, NULL, &e)) < 0)
 		errx(3, "worktree '%s': %s", slot.buf, e.buf);
-	sbuf_addf(&cmd, "exec 2>&1\n%s", build_cmd.buf);
-	env = worktree_env();
-	memset(&opt, 0, sizeof(opt));
-	opt.cmd = cmd.buf;
-	opt.dir = wt.path;
-	opt.env = env;
-	opt.timeout = timeout;
-	opt.out_max = 1 << 20;
-	if (proc_run(&opt, &res) < 0)
-		err(3, "cannot run the build");
-	*ok = res.exit_code == 0 && !res.timed_out;
+	*ok = k;
 	*ms = (long long)(res.wall * 1000 + 0.5);
 	if (res.timed_out)
 		sbuf_addf(log, "build timed out after %g s\n", timeout);
+	else if (sandbox_limit_message(&sb, &res, &lim))
+		sbuf_addf(log, "build failed: %s\n", lim.buf);
 	else if (!*ok)
 		sbuf_addf(log, "build exited with %d\n", res.exit_code);
 	if (!*ok) {
@@ -111,11 +112,10 @@ build(const char *hex, int *ok, long long *ms, struct sbuf *log)
 				 LOG_MAX - log->len, log);
 	}
 	proc_res_release(&res);
-	proc_env_free(env);
 	worktree_close(&wt);
 	sbuf_release(&e);
-	sbuf_release(&cmd);
 	sbuf_release(&strip);
+	sbuf_release(&lim);
 }
 
 static void
@@ -170,6 +170,13 @@ apply(const struct jsonl_rec *rec, struct sbuf *out, struct sbuf *why)
 	attempt_init(&a);
 	if (attempt_prepare(repo, rec, &base_oid, allow_sig, &a, why) < 0)
 		goto done;
+	jsonl_path_str(rec, "candidate.code", &s);
+	if (admit_candidate(repo, &a.base, s.buf, s.len, why) < 0)
+		goto done;
+	sbuf_reset(&s);
+	if (notice.len && !quiet)
+		warnx("%s", notice.buf);
+	sbuf_release(&notice);
 	if (!a.correction)
 		check(attempt_next_n(repo, &a), "refs");
 	attempt_message(&a, &msg);
@@ -212,6 +219,8 @@ apply(const struct jsonl_rec *rec, struct sbuf *out, struct sbuf *why)
 		hook("note-apply");
 		note_start(&w, &line, "build", s.buf);
 		attempt_note_build(&w, ok, ms, build_cmd.buf, slot.buf, &log);
+		jw_key(&w, "sandbox");
+		jw_bool(&w, sb.on);
 		note_line(&commit, &w, &line, 0);
 		hook("note-build");
 		sbuf_reset(&s);
@@ -300,6 +309,7 @@ main(int argc, char **argv)
 		{ "build", required_argument, NULL, 'B' },
 		{ "slot", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "sandbox", required_argument, NULL, 'x' },
 		{ "allow-signature-change", no_argument, NULL, 'S' },
 		{ "ref-name", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -308,7 +318,8 @@ main(int argc, char **argv)
 		PESQ_LONGOPTS_END
 	};
 	const char *dir = NULL, *base = NULL, *bcmd = NULL, *k = "0";
-	const char *refname = NULL;
+	const char *refname = NULL, *mode = NULL;
+	struct sbuf e = SBUF_INIT;
 	long long cfg_to;
 	char *end;
 	int c, status = 0, i, have_to = 0;
@@ -327,6 +338,7 @@ main(int argc, char **argv)
 				errx(2, "invalid timeout '%s'", optarg);
 			have_to = 1;
 			break;
+		case 'x': mode = optarg; break;
 		case 'S': allow_sig = 1; break;
 		case 'r': refname = optarg; break;
 		case 'q': quiet = 1; break;
@@ -349,6 +361,9 @@ main(int argc, char **argv)
 	if (!have_to && repo_config_int(repo, "buildTimeout", &cfg_to) > 0 &&
 	    cfg_to > 0)
 		timeout = (double)cfg_to;
+	if ((c = sandboxconf_load(repo, mode, &sb, &notice, &e)) < 0)
+		errx(c == -2 ? 2 : 3, "%s", e.buf);
+	sandboxconf_secrets(repo, &secrets);
 	if (base) {
 		if (repo_resolve(repo, base, &base_oid) < 0)
 			errx(3, "cannot resolve '%s': %s", base, repo_errmsg());
@@ -371,6 +386,10 @@ main(int argc, char **argv)
 		}
 	}
 	repo_close(repo);
+	sandbox_release(&sb);
+	redact_release(&secrets);
+	sbuf_release(&notice);
+	sbuf_release(&e);
 	sbuf_release(&build_cmd);
 	sbuf_release(&slot);
 	if (fclose(stdout) == EOF)

@@ -16,7 +16,7 @@
 #include "measure/bench.h"
 #include "base/jsonl.h"
 #include "ledger/repo.h"
-#include "run/sandbox.h"
+#include "attempt/sandboxconf.h"
 #include "measure/verdict.h"
 #include "base/version.h"
 
@@ -33,17 +33,21 @@ static const char usage_text[] =
 	"  [--check-seconds N] [--attempts N] [--no-advance]\n"
 	"  [--base-dir DIR --candidate-dir DIR] [-q] [-v]\n";
 
+static struct sandbox sb;		/* how commands run */
+static struct redact secrets = REDACT_INIT;
 static struct bench_opt bo = {
 	.param = { TIMING_CPU, 0.99, 0.02, 0, 4000, 5, 50 },
 	.timeout = 300, .budget = 600, .warmup = 1, .output_check = 1,
+	.sb = &sb, .redact = &secrets,
 };
 static git_repository *repo;	/* for settings; and git mode */
 static struct sbuf build_cmd = SBUF_INIT, slot = SBUF_INIT;
+static struct slot_opt builds;		/* how base and slot are built */
+static struct sbuf notice = SBUF_INIT;	/* said before the first run */
 static const char *base_dir, *cand_dir;	/* set: no git mode */
 static int verbose, quiet, no_advance, have_seed, check_mode;
 static double noise;			/* git config pesq.noise */
-static struct checks_opt co = { .sanitize = -1, .differential = -1,
-	.seconds = -1, .corrections = -1, .build_timeout = 600 };
+static struct checks_opt co = CHECKS_OPT_INIT;
 
 static void
 usage(FILE *fp, int code)
@@ -98,13 +102,14 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 {
 	struct bench_result r = BENCH_RESULT_INIT;
 	struct bench_opt o = bo;
-	struct sbuf id = SBUF_INIT, line = SBUF_INIT;
+	struct sbuf id = SBUF_INIT, line = SBUF_INIT, e = SBUF_INIT;
 	struct benchrepo_place pl = BENCHREPO_PLACE_INIT;
-	struct benchrepo_opt ao = { build_cmd.buf, slot.buf, bo.timeout,
-				!no_advance, hook };
-	struct sbuf e = SBUF_INIT;
+	struct benchrepo_opt ao = { builds, slot.buf, !no_advance, hook };
 	struct benchcheck g = { .said = SBUF_INIT };
 
+	if (notice.len && !quiet)
+		warnx("%s", notice.buf);
+	sbuf_release(&notice);
 	if (!jsonl_path_str(rec, "attempt.id", &id))
 		sbuf_adds(&id, "-");
 	if (!have_seed)
@@ -119,6 +124,8 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	} else if (base_dir) {
 		bench_judge(&o, base_dir, cand_dir, &r);
 	} else if (benchrepo_place(repo, rec, &ao, &pl, &r) == 0) {
+		o.refresh = benchrepo_refresh;
+		o.refresh_arg = &pl;
 		benchcheck_arm(&g, &co, rec, &pl, &o);
 		bench_judge(&o, pl.base_dir, pl.cand_dir, &r);
 		say(&g.said);
@@ -144,7 +151,7 @@ run(FILE *fp, const char *name, int redo)
 {
 	struct jsonl_reader r;
 	struct jsonl_rec *rec;
-	struct sbuf out = SBUF_INIT;
+	struct sbuf out = SBUF_INIT, said = SBUF_INIT;
 	int status = 0, k;
 
 	jsonl_reader_init(&r, fp, name);
@@ -173,12 +180,9 @@ run(FILE *fp, const char *name, int redo)
 			sbuf_add(&out, rec->buf, rec->len);
 			sbuf_addc(&out, '\n');
 		} else if (check_mode) {
-			struct sbuf said = SBUF_INIT;
-
-			if (checks_validate(&co, rec, &out, &said) < 0)
-				status = 3;
+			sbuf_reset(&said);
+			status |= checks_validate(&co, rec, &out, &said) < 0 ? 3 : 0;
 			say(&said);
-			sbuf_release(&said);
 		} else {
 			judge(rec, &out);
 		}
@@ -188,6 +192,7 @@ run(FILE *fp, const char *name, int redo)
 	}
 	jsonl_reader_release(&r);
 	sbuf_release(&out);
+	sbuf_release(&said);
 	return status;
 }
 
@@ -196,9 +201,8 @@ static void
 setup(const char *dir, const char *bench, const char *test, const char *bcmd,
       const char *k, const char *sandbox, int calibrate)
 {
-	static const char *const gitenv[] = { "GIT_DIR", "GIT_WORK_TREE",
-		"GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR", NULL };
-	struct sbuf s = SBUF_INIT;
+	struct sbuf e = SBUF_INIT;
+	int k2;
 
 	if (cand_dir && !base_dir)
 		errx(2, "--candidate-dir needs --base-dir");
@@ -216,22 +220,18 @@ setup(const char *dir, const char *bench, const char *test, const char *bcmd,
 			errx(3, "not a git repository: %s", repo_errmsg());
 		repo = NULL;	/* directories alone: no settings */
 	}
-	for (int i = 0; gitenv[i]; i++)
-		unsetenv(gitenv[i]);
 	sbuf_addf(&slot, "slot-%s", k);
 	if (benchrepo_settings(repo, bench, test, bcmd, &bo, &build_cmd, &noise,
-			       &s) < 0 ||
-	    benchcheck_settings(repo, &bo, build_cmd.buf, slot.buf, &co, &s) < 0)
-		errx(2, "%s", s.buf);
-	sbuf_reset(&s);
-	if (!strcmp(sandbox, "off"))
-		bo.sandbox = 0;
-	else if (!(bo.sandbox = sandbox_probe(&s)) && !strcmp(sandbox, "on"))
-		errx(3, "--sandbox on: %s", s.buf);
-	else if (!bo.sandbox && verbose)
-		warnx("running without a sandbox: %s", s.buf);
-	co.sandbox = bo.sandbox;
-	sbuf_release(&s);
+			       &e) < 0 ||
+	    benchcheck_settings(repo, &bo, build_cmd.buf, slot.buf, &co, &e) < 0)
+		errx(2, "%s", e.buf);
+	if ((k2 = sandboxconf_load(repo, sandbox, &sb, &notice, &e)) < 0)
+		errx(k2 == -2 ? 2 : 3, "%s", e.buf);
+	sandboxconf_secrets(repo, &secrets);
+	builds = (struct slot_opt){ build_cmd.buf, bo.timeout, &sb, &secrets };
+	co.sb = &sb;
+	co.redact = &secrets;
+	sbuf_release(&e);
 }
 
 /* --calibrate: the base against itself; store the noise floor. */
@@ -242,11 +242,13 @@ calibrate_base(void)
 	struct sbuf out = SBUF_INIT, msg = SBUF_INIT;
 	int k;
 
+	if (notice.len && !quiet)
+		warnx("%s", notice.buf);
 	if (!have_seed)
 		o.param.seed = verdict_seed("calibrate");
 	o.arg = (void *)"calibrate";
 	o.progress = verbose ? progress : NULL;
-	k = benchrepo_calibrate(repo, &o, base_dir, build_cmd.buf, &out, &msg);
+	k = benchrepo_calibrate(repo, &o, base_dir, &builds, &out, &msg);
 	if (k && !out.len)
 		errx(k, "%s", msg.buf);
 	if (fwrite(out.buf, 1, out.len, stdout) != out.len)
@@ -298,7 +300,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		PESQ_LONGOPTS_END
 	};
-	const char *dir = NULL, *sandbox = "auto", *k = "0";
+	const char *dir = NULL, *sandbox = NULL, *k = "0";
 	const char *bench_cmd = NULL, *test_cmd = NULL, *bcmd = NULL;
 	int c, status = 0, calibrate = 0, redo = 0;
 
@@ -343,8 +345,7 @@ main(int argc, char **argv)
 		case O_NODIFF: co.differential = 0; break;
 		case O_SECS: co.seconds = num(optarg, "seconds", 1, 86400); break;
 		case O_CHECK: check_mode = 1; break;
-		case O_ATTEMPTS:
-			co.corrections = (int)num(optarg, "attempts", 0, 1000);
+		case O_ATTEMPTS: co.corrections = (int)num(optarg, "count", 0, 1e3);
 			break;
 		case O_NOADV: no_advance = 1; break;
 		case O_CALIB: calibrate = 1; break;
@@ -357,8 +358,7 @@ main(int argc, char **argv)
 		default: PESQ_VERSION_IF(c, "pesq-bench"); usage(stderr, 2);
 		}
 	}
-	if (strcmp(sandbox, "auto") && strcmp(sandbox, "on") &&
-	    strcmp(sandbox, "off")) {
+	if (sandbox && !sandboxconf_mode_ok(sandbox)) {
 		warnx("invalid sandbox mode '%s'", sandbox);
 		usage(stderr, 2);
 	}
@@ -385,6 +385,9 @@ main(int argc, char **argv)
 		}
 	}
 	repo_close(repo);
+	sandbox_release(&sb);
+	redact_release(&secrets);
+	sbuf_release(&notice);
 	sbuf_release(&build_cmd);
 	sbuf_release(&slot);
 	free((char *)base_dir);

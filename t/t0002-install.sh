@@ -13,14 +13,30 @@ test_expect_success 'make install DESTDIR=... PREFIX=/usr' '
 	test_path_is_file "$D/usr/share/man/man5/pesq-format.5"
 '
 
+# Internal programs (pesq-measure) go to libexec/pesq, the others to bin.
 test_expect_success 'every program is installed and runs' '
 	for src in "$SRC_ROOT"/cmd/*.c
 	do
 		[ -f "$src" ] || continue
 		p=$(basename "$src" .c) &&
-		test -x "$D/usr/bin/$p" &&
-		"$D/usr/bin/$p" -h >/dev/null || return 1
-	done
+		case $p in
+		pesq-measure) d=$D/usr/libexec/pesq ;;
+		*) d=$D/usr/bin ;;
+		esac &&
+		test -x "$d/$p" &&
+		"$d/$p" -h >/dev/null || return 1
+	done &&
+	test_path_is_missing "$D/usr/bin/pesq-measure"
+'
+
+test_expect_success 'installed programs find pesq-measure in libexec' '
+	"$D/usr/bin/pesq-sandbox" --sandbox off --show >out &&
+	test_grep "^sandbox: off" out &&
+	if test_have_prereq BWRAP
+	then
+		"$D/usr/bin/pesq-sandbox" --sandbox on --show >out &&
+		test_grep "^  -- $D/usr/libexec/pesq/pesq-measure /bin/sh -c true" out
+	fi
 '
 
 test_expect_success 'every man page is installed and readable with man -l' '

@@ -75,7 +75,7 @@ test_expect_success 'the note holds an apply and a build line' '
 	head -n 1 note >actual &&
 	test_cmp expect actual &&
 	sed -n 2p note >actual &&
-	test_grep "^{\"event\":\"build\",\"attempt\":\"sum/1\",\"time\":1700000000,\"ok\":true,\"ms\":[0-9]*,\"cmd\":\"true\",\"slot\":\"slot-0\",\"log\":\"\"}\$" actual
+	test_grep "^{\"event\":\"build\",\"attempt\":\"sum/1\",\"time\":1700000000,\"ok\":true,\"ms\":[0-9]*,\"cmd\":\"true\",\"slot\":\"slot-0\",\"log\":\"\",\"sandbox\":[a-z]*}\$" actual
 '
 
 test_expect_success 'the next attempt on the same function gets n=2' '

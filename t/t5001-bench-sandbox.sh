@@ -21,7 +21,11 @@ bench() {
 		--max-rounds 5 --min-rounds 5 "$@" <in
 }
 
+# The sandbox shows the system directories, not the build tree: spin is
+# made visible (read-only) by pesq.sandbox.readOnly, which pesq-bench
+# reads from the global configuration when there is no repository.
 test_expect_success 'setup' '
+	git config --global pesq.sandbox.readOnly "$PESQ_BIN/t/helper" &&
 	mkdir base cand &&
 	printf "#!/bin/sh\nexec spin 1\n" >base/run &&
 	cp base/run cand/run &&

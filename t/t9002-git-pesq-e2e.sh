@@ -120,6 +120,8 @@ test_expect_success 'kill -9 of git pesq mid-build, then a rerun finishes' '
 		cd r4 &&
 		snapshot >../before &&
 		git config pesq.build "sh $HOME/killer.sh" &&
+		# a sandboxed build can neither read killer.sh nor see git pesq
+		git config pesq.sandbox off &&
 		test_expect_code 137 git pesq run -n 1 -S ../stacks.folded \
 			>../out 2>../err
 	) &&
@@ -166,6 +168,8 @@ test_expect_success PERF 'pesq.mk in the project Makefile runs the same loop' '
 	# count_word and table_find as the targets: not same, which clang
 	# inlines into table_find (t9010 profiles with inlined functions)
 	git -C r5 config pesq.inline false &&
+	# the builds include pesq.mk from outside the repository
+	git -C r5 config pesq.sandbox.readOnly "$SRC_ROOT/pesq.mk" &&
 	(
 		cd r5 &&
 		git commit -q -a -m "include pesq.mk" &&

@@ -29,6 +29,8 @@ test_expect_success 'setup' '
 	printf "#!/bin/sh\necho hello\n" >proj/prog.c &&
 	printf "prog\n.pesq/\n" >proj/.gitignore &&
 	(cd proj && git add . && git commit -q -m base) &&
+	# the builds, in the sandbox, include pesq.mk from outside proj
+	git config --global pesq.sandbox.readOnly "$SRC_ROOT/pesq.mk" &&
 	# no stand-ins for the checks (t9020 tests them)
 	git -C proj config pesq.sanitize false &&
 	git -C proj config pesq.differential false

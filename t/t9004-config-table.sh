@@ -36,6 +36,8 @@ test_expect_success 'the table: six columns, known types, each key once' '
 	number
 	path
 	provider
+	sandbox
+	size
 	text
 	EOF
 	comm -23 types known >unknown &&
@@ -134,7 +136,10 @@ test_expect_success 'values are checked by type' '
 	test_grep "takes a count" err &&
 	test_expect_code 2 git -C repo pesq config chain maybe 2>err &&
 	test_expect_code 2 git -C repo pesq config provider ollama 2>err &&
-	test_expect_code 2 git -C repo pesq config price.gpt-5.in cheap 2>err
+	test_expect_code 2 git -C repo pesq config price.gpt-5.in cheap 2>err &&
+	test_expect_code 2 git -C repo pesq config sandbox maybe 2>err &&
+	test_expect_code 2 git -C repo pesq config sandbox.maxDisk 4gb 2>err &&
+	git -C repo pesq config sandbox.maxDisk 512m
 '
 
 test_expect_success 'the listing: every key, defaults, and set pattern keys' '

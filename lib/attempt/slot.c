@@ -1,50 +1,158 @@
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "run/proc.h"
-#include "ledger/repo.h"
+#include "attempt/manifest.h"
 #include "attempt/slot.h"
+#include "base/sha256.h"
+#include "ledger/repo.h"
 
 #define LOG_TAIL 4000
+#define OUT_MAX (1 << 20)
 
-/* Is the worktree's HEAD at hex? */
-static int
-at(const struct worktree *wt, const char *hex)
+static void
+manifest_path(const struct worktree *wt, struct sbuf *out)
 {
-	git_repository *r;
-	git_oid id, want;
-	int yes = 0;
-
-	if (git_oid_fromstr(&want, hex) < 0 ||
-	    git_repository_open(&r, wt->path) < 0)
-		return 0;
-	if (git_reference_name_to_id(&id, r, "HEAD") == 0)
-		yes = git_oid_equal(&id, &want);
-	git_repository_free(r);
-	return yes;
+	sbuf_addf(out, "%spesq/%s.manifest", wt->commondir, wt->name);
 }
 
+/*
+ * Remove what the manifest does not keep, by the worktree's index as it
+ * is (the commit it held last); *intact as manifest_clean. A worktree
+ * that is not there yet (or broken: worktree_checkout makes it anew)
+ * has nothing to clean and nothing intact.
+ */
 static int
-build(const struct worktree *wt, const char *cmd, double timeout,
+clean(const struct worktree *wt, struct manifest *m, int *intact,
       struct sbuf *err)
 {
-	struct proc_opt po = { 0 };
-	struct proc_res res;
-	struct sbuf c = SBUF_INIT;
-	char **env = worktree_env();
-	int ret;
+	struct hmap tracked = HMAP_INIT;
+	struct sbuf path = SBUF_INIT, ignored = SBUF_INIT, git = SBUF_INIT;
+	struct stat st;
+	int r = 0;
 
-	sbuf_addf(&c, "exec 2>&1\n%s", cmd);
+	*intact = 0;
+	manifest_path(wt, &path);
+	manifest_read(m, path.buf);
+	sbuf_addf(&git, "%s/.git", wt->path);
+	if (lstat(git.buf, &st) == 0 && S_ISREG(st.st_mode) &&
+	    manifest_tracked(wt->path, &tracked, &ignored) == 0)
+		r = manifest_clean(wt->path, &tracked, m, intact, NULL, err);
+	hmap_free(&tracked, NULL);
+	sbuf_release(&path);
+	sbuf_release(&ignored);
+	sbuf_release(&git);
+	return r;
+}
+
+static void
+build_hash(const char *cmd, char hex[65])
+{
+	sha256_hex(cmd, strlen(cmd), hex);
+}
+
+int
+slot_restore(struct worktree *wt, const char *hex, const char *build_cmd,
+	     int *built, struct sbuf *err)
+{
+	struct manifest m;
+	char h[65];
+	int intact, r = -1;
+
+	*built = 0;
+	/*
+	 * Untracked files go first: git reads some of them
+	 * (.gitattributes) while it checks out.
+	 */
+	if (clean(wt, &m, &intact, err) < 0 ||
+	    worktree_checkout(wt, hex, err) < 0)
+		goto out;
+	build_hash(build_cmd, h);
+	*built = intact && !strcmp(m.commit, hex) && !strcmp(m.build, h);
+	r = 0;
+out:
+	manifest_release(&m);
+	return r;
+}
+
+int
+slot_open(struct worktree *wt, git_repository *repo, const char *name,
+	  const char *hex, const char *build_cmd, int *built,
+	  struct sbuf *err)
+{
+	if (worktree_open(wt, repo_commondir(repo), name, err) < 0)
+		return -1;
+	if (slot_restore(wt, hex, build_cmd, built, err) < 0) {
+		worktree_close(wt);
+		return -1;
+	}
+	return 0;
+}
+
+int
+slot_build(struct worktree *wt, const char *hex, const struct slot_opt *o,
+	   struct proc_res *res, struct sbuf *why, struct sbuf *err)
+{
+	struct proc_opt po = { 0 };
+	struct sbuf c = SBUF_INIT, path = SBUF_INIT, lim = SBUF_INIT;
+	struct hmap tracked = HMAP_INIT;
+	char h[65];
+	int ok = -1;
+
+	sbuf_addf(&c, "exec 2>&1\n%s", o->build_cmd);
 	po.cmd = c.buf;
 	po.dir = wt->path;
-	po.env = env;
-	po.timeout = timeout;
-	po.out_max = 1 << 20;
-	if (proc_run(&po, &res) < 0) {
+	po.timeout = o->timeout;
+	po.out_max = OUT_MAX;
+	if (sandbox_run(o->sb, &po, res, NULL) < 0) {
 		sbuf_addf(err, "cannot run the build: %s", strerror(errno));
-		ret = -1;
-	} else if (res.timed_out || res.exit_code != 0) {
+		goto out;
+	}
+	if (o->redact)
+		redact_apply(o->redact, &res->out);
+	ok = !res->timed_out && !res->stopped && res->exit_code == 0;
+	if (!ok && why) {
+		if (res->timed_out)
+			sbuf_addf(why, "the build timed out after %g s",
+				  o->timeout);
+		else if (sandbox_limit_message(o->sb, res, &lim))
+			sbuf_addf(why, "the build failed: %s", lim.buf);
+		else
+			sbuf_addf(why, "the build exited with status %d",
+				  res->exit_code);
+	}
+	if (ok) {
+		manifest_path(wt, &path);
+		build_hash(o->build_cmd, h);
+		if (manifest_tracked(wt->path, &tracked, err) < 0 ||
+		    manifest_write(wt->path, &tracked, hex, h, path.buf,
+				   err) < 0) {
+			proc_res_release(res);
+			ok = -1;
+		}
+	} else {
+		ok = 0;
+	}
+out:
+	hmap_free(&tracked, NULL);
+	sbuf_release(&c);
+	sbuf_release(&path);
+	sbuf_release(&lim);
+	return ok;
+}
+
+/* Build, and on failure put why and the end of the output into err. */
+static int
+build_or_say(struct worktree *wt, const char *hex, const struct slot_opt *o,
+	     struct sbuf *err)
+{
+	struct proc_res res;
+	int k = slot_build(wt, hex, o, &res, err, err);
+
+	if (k < 0)
+		return -1;
+	if (k == 0) {
 		const char *p = res.out.buf;
 		size_t n = res.out.len;
 
@@ -52,60 +160,45 @@ build(const struct worktree *wt, const char *cmd, double timeout,
 			p += n - LOG_TAIL;
 			n = LOG_TAIL;
 		}
-		if (res.timed_out)
-			sbuf_addf(err, "the build timed out after %g s\n",
-				  timeout);
-		else
-			sbuf_addf(err, "the build exited with status %d\n",
-				  res.exit_code);
+		sbuf_addc(err, '\n');
 		sbuf_add(err, p, n);
-		ret = 1;
-	} else {
-		ret = 0;
 	}
-	if (ret >= 0)
-		proc_res_release(&res);
-	proc_env_free(env);
-	sbuf_release(&c);
-	return ret;
+	proc_res_release(&res);
+	return k ? 0 : 1;
 }
 
 int
 slot_prepare(struct worktree *wt, git_repository *repo, const char *name,
-	     const char *hex, const char *cmd, int stamp, double timeout,
+	     const char *hex, const struct slot_opt *o, struct sbuf *err)
+{
+	int built, k;
+
+	if (slot_open(wt, repo, name, hex, o->build_cmd, &built, err) < 0)
+		return -1;
+	if (built)
+		return 0;
+	if ((k = build_or_say(wt, hex, o, err)) != 0)
+		worktree_close(wt);
+	return k;
+}
+
+int
+slot_refresh(struct worktree *wt, const char *hex, const struct slot_opt *o,
 	     struct sbuf *err)
 {
-	struct sbuf path = SBUF_INIT, want = SBUF_INIT, have = SBUF_INIT;
-	int ret = -1;
+	int built;
 
-	if (worktree_open(wt, repo_commondir(repo), name, err) < 0)
+	if (slot_restore(wt, hex, o->build_cmd, &built, err) < 0)
 		return -1;
-	sbuf_addf(&path, "%spesq/%s.built", wt->commondir, name);
-	sbuf_addf(&want, "%s\n%s\n", hex, cmd);
-	if (at(wt, hex) && (!stamp || (sbuf_read_file(&have, path.buf) == 0 &&
-				       !strcmp(have.buf, want.buf)))) {
-		ret = 0;
-		goto out;
-	}
-	if (stamp && unlink(path.buf) < 0 && errno != ENOENT) {
-		sbuf_addf(err, "cannot remove '%s': %s", path.buf,
-			  strerror(errno));
-		goto out;
-	}
-	if (worktree_checkout(wt, hex, err) < 0)
-		goto out;
-	if ((ret = build(wt, cmd, timeout, err)) != 0)
-		goto out;
-	if (stamp && sbuf_write_file(&want, path.buf) < 0) {
-		sbuf_addf(err, "cannot write '%s': %s", path.buf,
-			  strerror(errno));
-		ret = -1;
-	}
-out:
-	if (ret != 0)
-		worktree_close(wt);
-	sbuf_release(&path);
-	sbuf_release(&want);
-	sbuf_release(&have);
-	return ret;
+	return built ? 0 : build_or_say(wt, hex, o, err);
+}
+
+int
+slot_clean(struct worktree *wt, struct sbuf *err)
+{
+	struct manifest m;
+	int intact, r = clean(wt, &m, &intact, err);
+
+	manifest_release(&m);
+	return r;
 }

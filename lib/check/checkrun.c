@@ -1,13 +1,28 @@
 /*
- * The commands of the checks, sandboxed, with a known environment.
+ * The commands of the checks, in the sandbox, with their own variables.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check/checkrun.h"
-#include "ledger/worktree.h"
-#include "run/sandbox.h"
 #include "base/xalloc.h"
+
+/* sb with one more read-only path, into out (sandbox_release it). */
+static void
+widened(const struct sandbox *sb, const char *ro, struct sandbox *out)
+{
+	sandbox_init(out);
+	free(out->measure);
+	out->measure = sb->measure ? xstrdup(sb->measure) : NULL;
+	out->on = sb->on;
+	out->max_file = sb->max_file;
+	out->max_disk = sb->max_disk;
+	for (size_t i = 0; i < sb->nro; i++)
+		sandbox_add_ro(out, sb->ro[i]);
+	for (size_t i = 0; i < sb->nenv; i++)
+		sandbox_add_env(out, sb->env[i]);
+	sandbox_add_ro(out, ro);
+}
 
 int
 checkrun(const struct checkrun *c, const char *dir, const char *cmd,
@@ -15,39 +30,30 @@ checkrun(const struct checkrun *c, const char *dir, const char *cmd,
 {
 	struct proc_opt po = { 0 };
 	struct sbuf full = SBUF_INIT;
-	char **env = worktree_env(), **argv;
-	size_t n = 0, k = 0;
+	struct sandbox wide;
+	const struct sandbox *sb = c->sb;
 	int ret;
 
-	/* our variables replace any of the same name */
-	while (env[n])
-		n++;
-	for (const char *const *s = set; s && *s; s++)
-		k++;
-	env = xreallocarray(env, n + k + 1, sizeof(*env));
+	sbuf_adds(&full, "exec 2>&1\n");
 	for (const char *const *s = set; s && *s; s++) {
-		size_t len = strcspn(*s, "=");
+		size_t n = strcspn(*s, "=");
 
-		for (size_t i = 0; i < n; i++)
-			if (!strncmp(env[i], *s, len) && env[i][len] == '=') {
-				free(env[i]);
-				env[i] = env[--n];
-				break;
-			}
-		env[n++] = xstrdup(*s);
+		sbuf_addf(&full, "%.*s=", (int)n, *s);
+		checkrun_quote(&full, (*s)[n] ? *s + n + 1 : "");
+		sbuf_addf(&full, "; export %.*s\n", (int)n, *s);
 	}
-	env[n] = NULL;
-	sbuf_addf(&full, "exec 2>&1\n%s", cmd);
-	argv = c->sandbox ? sandbox_argv(dir, full.buf) : NULL;
+	sbuf_adds(&full, cmd);
+	if (c->ro) {
+		widened(c->sb, c->ro, &wide);
+		sb = &wide;
+	}
 	po.cmd = full.buf;
-	po.argv = argv;
-	po.env = env;
 	po.dir = dir;
 	po.timeout = c->timeout;
 	po.out_max = out_max;
-	ret = proc_run(&po, res);
-	sandbox_argv_free(argv);
-	proc_env_free(env);
+	ret = sandbox_run(sb, &po, res, NULL);
+	if (c->ro)
+		sandbox_release(&wide);
 	sbuf_release(&full);
 	return ret;
 }

@@ -266,7 +266,7 @@ differential(const struct checks_opt *o, const struct jsonl_rec *rec,
 	     struct jw *w, struct sbuf *code, struct checks_result *r)
 {
 	struct prep p = PREP_INIT;
-	struct diffcheck_opt dopt = { o->repo, o->sandbox, o->seconds,
+	struct diffcheck_opt dopt = { o->repo, o->sb, o->seconds,
 		o->build_timeout, o->seed };
 	struct diffcheck_in in = { 0 };
 	struct diffcheck_result d = DIFFCHECK_RESULT_INIT;
@@ -366,7 +366,7 @@ checks_judge(const struct checks_opt *o, const struct jsonl_rec *rec,
 {
 	struct sanitize_opt so = { o->repo, o->build_cmd, o->san_build,
 		o->test_cmd, o->bench_cmd, o->slot, o->build_timeout,
-		o->run_timeout, o->sandbox };
+		o->run_timeout, o->sb, o->redact };
 	struct sanitize_result s = SANITIZE_RESULT_INIT;
 	struct sbuf diff = SBUF_INIT, code = SBUF_INIT;
 	struct timespec t0;
@@ -540,8 +540,10 @@ validate_one(const struct checks_opt *o, const struct jsonl_rec *rec,
 {
 	static const char *const skip[] = { "check", NULL };
 	struct prep p = PREP_INIT;
-	struct diffcheck_opt dopt = { o->repo, o->sandbox, o->seconds,
+	struct diffcheck_opt dopt = { o->repo, o->sb, o->seconds,
 		o->build_timeout, o->seed };
+	struct slot_opt so = { o->build_cmd, o->build_timeout, o->sb,
+		o->redact };
 	struct diffcheck_in in = { 0 };
 	struct diffcheck_result d = DIFFCHECK_RESULT_INIT;
 	struct sbuf base = SBUF_INIT, why = SBUF_INIT, obj = SBUF_INIT;
@@ -558,8 +560,7 @@ validate_one(const struct checks_opt *o, const struct jsonl_rec *rec,
 		sbuf_adds(&why, "the record has no 'def.rev'");
 		goto emit;
 	}
-	k = slot_prepare(&wt, o->repo, "base", base.buf, o->build_cmd, 1,
-			 o->build_timeout, &e);
+	k = slot_prepare(&wt, o->repo, "base", base.buf, &so, &e);
 	if (k != 0) {
 		sbuf_addf(&why, "the base %s: %.*s", k > 0 ?
 			  "does not build" : "cannot be prepared",

@@ -4,7 +4,9 @@
 #include <git2.h>
 
 #include "base/jsonl.h"
+#include "base/redact.h"
 #include "base/sbuf.h"
+#include "run/sandbox.h"
 
 /*
  * The checks pesq-bench runs on a candidate before it is timed (the
@@ -22,10 +24,16 @@ struct checks_opt {
 	const char *slot;	/* the candidate's worktree, "slot-0" */
 	double build_timeout, run_timeout;
 	double seconds;		/* pesq.checkSeconds: each fuzzing run */
-	int sanitize, differential, sandbox;
+	int sanitize, differential;
+	const struct sandbox *sb;	/* how commands run */
+	const struct redact *redact;	/* secrets kept out of logs; or NULL */
 	unsigned long seed;
-	int corrections;	/* --validate-check: corrections a model's check gets */
+	int corrections;	/* --validate-check: corrections allowed */
 };
+
+/* Everything from the settings (benchcheck_settings): none given yet. */
+#define CHECKS_OPT_INIT { .sanitize = -1, .differential = -1, \
+	.seconds = -1, .corrections = -1, .build_timeout = 600 }
 
 enum checks_outcome {
 	CHECKS_PASSED,		/* nothing against the candidate */

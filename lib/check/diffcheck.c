@@ -218,7 +218,7 @@ void
 diffcheck_run(const struct diffcheck_opt *o, const struct diffcheck_in *in,
 	      struct diffcheck_result *r)
 {
-	struct checkrun cr = { o->sandbox, o->build_timeout };
+	struct checkrun cr = { o->sb, o->build_timeout, in->objdir };
 	struct fuzz_objs objs = FUZZ_OBJS_INIT;
 	struct fuzz_result fr = FUZZ_RESULT_INIT;
 	struct sbuf work = SBUF_INIT, corpus = SBUF_INIT, seeds = SBUF_INIT;
@@ -240,12 +240,11 @@ diffcheck_run(const struct diffcheck_opt *o, const struct diffcheck_in *in,
 	if (in->check->seeds.len) {
 		struct sbuf cmd = SBUF_INIT;
 		struct proc_res res;
-		struct checkrun plain = { 0, 60 };
 
-		/* the user's seeds, afresh: rm -rf needs no sandbox */
+		/* the user's seeds, afresh */
 		sbuf_adds(&cmd, "rm -rf ");
 		checkrun_quote(&cmd, seeds.buf);
-		if (checkrun(&plain, work.buf, cmd.buf, NULL, 4096, &res) == 0)
+		if (checkrun(&cr, work.buf, cmd.buf, NULL, 4096, &res) == 0)
 			proc_res_release(&res);
 		sbuf_release(&cmd);
 		if (mkdirs(seeds.buf) < 0 ||

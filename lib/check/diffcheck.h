@@ -4,6 +4,7 @@
 #include <git2.h>
 
 #include "base/sbuf.h"
+#include "run/sandbox.h"
 #include "check/checkstore.h"
 #include "check/harness.h"
 #include "check/sanreport.h"
@@ -18,7 +19,7 @@
  */
 struct diffcheck_opt {
 	git_repository *repo;
-	int sandbox;
+	const struct sandbox *sb;
 	double seconds;		/* fuzzing time of each run */
 	double build_timeout;
 	unsigned long seed;

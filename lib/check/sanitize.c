@@ -231,7 +231,7 @@ run_side(const struct sanitize_opt *o, const char *kind, const char *wt,
 {
 	const char *cmds[2] = { o->test_cmd, o->bench_cmd };
 	const char *what[2] = { "test", "bench" };
-	struct checkrun cr = { o->sandbox, o->run_timeout };
+	struct checkrun cr = { o->sb, o->run_timeout, NULL };
 	struct sbuf env[3] = { SBUF_INIT, SBUF_INIT, SBUF_INIT };
 	struct sbuf cmd = SBUF_INIT, logs = SBUF_INIT, dir = SBUF_INIT;
 	const char *set[6];
@@ -436,16 +436,17 @@ judge_kind(const struct sanitize_opt *o, const char *kind,
 	struct sbuf cmd = SBUF_INIT, name = SBUF_INIT, e = SBUF_INIT;
 	struct sbuf sigs = SBUF_INIT;
 	struct worktree wt;
+	struct slot_opt so;
 	struct found f = { 0 };
 	char key[17];
 	int k, ret = -1;
 
 	sanitize_build_cmd(o, kind, &cmd);
+	so = (struct slot_opt){ cmd.buf, o->build_timeout, o->sb, o->redact };
 	baseline_key(cmd.buf, o, key);
 	/* worktrees of their own per build command: no stale objects */
 	sbuf_addf(&name, "%s-%.8s-base", pre, key);
-	k = slot_prepare(&wt, o->repo, name.buf, base, cmd.buf, 1,
-			 o->build_timeout, &e);
+	k = slot_prepare(&wt, o->repo, name.buf, base, &so, &e);
 	if (k != 0) {
 		r->outcome = SANITIZE_SKIPPED;
 		sbuf_addf(&r->reason, "the sanitized build (%s) %s: %.*s",
@@ -482,8 +483,7 @@ judge_kind(const struct sanitize_opt *o, const char *kind,
 		(*base_reports)++;
 	sbuf_reset(&name);
 	sbuf_addf(&name, "%s-%.8s-%s", pre, key, o->slot);
-	k = slot_prepare(&wt, o->repo, name.buf, commit, cmd.buf, 1,
-			 o->build_timeout, &e);
+	k = slot_prepare(&wt, o->repo, name.buf, commit, &so, &e);
 	if (k != 0) {
 		r->outcome = k > 0 ? SANITIZE_BUILD_FAILED : SANITIZE_ERROR;
 		sbuf_addf(&r->reason, "the sanitized build (%s) of the "

@@ -4,7 +4,9 @@
 #include <git2.h>
 
 #include "base/jsonl.h"
+#include "base/redact.h"
 #include "base/sbuf.h"
+#include "run/sandbox.h"
 #include "check/sanreport.h"
 
 /*
@@ -31,7 +33,8 @@ struct sanitize_opt {
 	const char *slot;	/* the candidate's worktree: "slot-0" */
 	double build_timeout;	/* a build's, seconds; <= 0: none */
 	double run_timeout;	/* a sanitized run's */
-	int sandbox;
+	const struct sandbox *sb;	/* how builds and runs go */
+	const struct redact *redact;	/* secrets kept out of logs; or NULL */
 };
 
 enum sanitize_outcome {

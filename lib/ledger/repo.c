@@ -107,13 +107,25 @@ done:
 	return r;
 }
 
-/* Open a snapshot of the configuration and make the full key name. */
+/*
+ * Open a snapshot of the configuration (without a repository: the
+ * global and system files) and make the full key name.
+ */
 static int
 config_open(git_repository *repo, const char *key, git_config **cfg,
 	    struct sbuf *name)
 {
+	git_config *all = NULL;
+	int r;
+
 	sbuf_addf(name, "pesq.%s", key);
-	return git_repository_config_snapshot(cfg, repo);
+	if (repo)
+		return git_repository_config_snapshot(cfg, repo);
+	git_libgit2_init();	/* once more: kept until exit */
+	if ((r = git_config_open_default(&all)) == 0)
+		r = git_config_snapshot(cfg, all);
+	git_config_free(all);
+	return r;
 }
 
 int

@@ -58,7 +58,7 @@ int repo_read_blob(git_repository *repo, const git_oid *commit,
 /*
  * Settings: `git config pesq.<key>` (key without the "pesq." prefix, e.g.
  * "build"), from the repository's configuration with the usual global and
- * system fallbacks. Each returns 1 when set (value stored), 0 when unset
+ * system fallbacks (repo NULL: from those alone). Each returns 1 when set (value stored), 0 when unset
  * (*out untouched), or a negative code when set but invalid (e.g. not a
  * number). repo_config_str resets out before storing.
  */

@@ -154,7 +154,9 @@ run_git(const char *dir, const char *gitdir, const char *const *args,
 /*
  * The worktree's private git directory named by its .git file, appended
  * to gd; 0 when the worktree looks usable (the .git file points at a
- * directory that knows its common dir), -1 otherwise.
+ * directory of our repository's that knows its common dir), -1
+ * otherwise: a .git file moved elsewhere (by a command run in the
+ * worktree without the sandbox) is never followed.
  */
 static int
 private_gitdir(const struct worktree *wt, struct sbuf *gd)
@@ -171,6 +173,9 @@ private_gitdir(const struct worktree *wt, struct sbuf *gd)
 		goto done;
 	memmove(gd->buf, gd->buf + 8, gd->len - 8 + 1);
 	gd->len -= 8;
+	if (strncmp(gd->buf, wt->commondir, strlen(wt->commondir)) ||
+	    strstr(gd->buf, "/../"))
+		goto done;
 	sbuf_reset(&s);
 	sbuf_addf(&s, "%s/commondir", gd->buf);
 	if (stat(s.buf, &st) < 0)

@@ -8,8 +8,6 @@
 
 #include "measure/bench.h"
 #include "run/proc.h"
-#include "run/sandbox.h"
-#include "ledger/worktree.h"
 #include "base/xalloc.h"
 
 #define LOG_MAX 4096		/* bytes of a failing test's output kept */
@@ -37,27 +35,29 @@ bench_result_release(struct bench_result *r)
 	sbuf_release(&r->checks_note);
 }
 
-/* Run cmd in dir, sandboxed when asked; 0 or -1 (errno). */
+/*
+ * Run cmd in dir in the sandbox; 0 or -1 (errno). What it printed is
+ * redacted of known secrets before anything looks at it (its SHA-256,
+ * for the output check, is of what it really printed).
+ */
 static int
 run(const struct bench_opt *o, const char *dir, const char *cmd,
     size_t out_max, size_t err_max, struct proc_res *res)
 {
 	struct proc_opt po = { 0 };
-	char **argv = o->sandbox ? sandbox_argv(dir, cmd) : NULL;
-	char **env = worktree_env();
-	int ret;
 
 	po.cmd = cmd;
-	po.argv = argv;
-	po.env = env;
 	po.dir = dir;
 	po.timeout = o->timeout;
 	po.out_max = out_max;
 	po.err_max = err_max;
-	ret = proc_run(&po, res);
-	sandbox_argv_free(argv);
-	proc_env_free(env);
-	return ret;
+	if (sandbox_run(o->sb, &po, res, NULL) < 0)
+		return -1;
+	if (o->redact) {
+		redact_apply(o->redact, &res->out);
+		redact_apply(o->redact, &res->err);
+	}
+	return 0;
 }
 
 /* The last LOG_MAX bytes of s, from a line start when one is near. */
@@ -84,7 +84,7 @@ tail(struct jw *w, const struct sbuf *s)
 static int
 test(const struct bench_opt *o, const char *dir, struct bench_result *r)
 {
-	struct sbuf cmd = SBUF_INIT;
+	struct sbuf cmd = SBUF_INIT, lim = SBUF_INIT;
 	struct proc_res res;
 	struct jw w;
 	int ok;
@@ -111,28 +111,34 @@ test(const struct bench_opt *o, const char *dir, struct bench_result *r)
 		r->verdict = BENCH_ERROR;
 		return -1;
 	}
-	ok = !res.timed_out && res.exit_code == 0;
+	ok = !res.timed_out && !res.stopped && res.exit_code == 0;
 	jw_key(&w, "ok");
 	jw_bool(&w, ok);
 	jw_key(&w, "ms");
 	jw_int(&w, (long long)(res.wall * 1000 + 0.5));
+	if (!ok) {
+		r->verdict = BENCH_TEST_FAILED;
+		if (res.timed_out)
+			sbuf_addf(&r->reason, "the test command timed out "
+				  "after %g s and was killed", o->timeout);
+		else if (sandbox_limit_message(o->sb, &res, &lim))
+			sbuf_addf(&r->reason, "the test command failed: %s",
+				  lim.buf);
+		else
+			sbuf_addf(&r->reason, "the test command exited with "
+				  "status %d", res.exit_code);
+		if (lim.len)
+			sbuf_addf(&res.out, "\npesq: %s\n", lim.buf);
+	}
 	jw_key(&w, "log");
 	if (ok)
 		jw_str(&w, "");
 	else
 		tail(&w, &res.out);
 	jw_obj_end(&w);
-	if (!ok) {
-		r->verdict = BENCH_TEST_FAILED;
-		if (res.timed_out)
-			sbuf_addf(&r->reason, "the test command timed out "
-				  "after %g s and was killed", o->timeout);
-		else
-			sbuf_addf(&r->reason, "the test command exited with "
-				  "status %d", res.exit_code);
-	}
 	proc_res_release(&res);
 	sbuf_release(&cmd);
+	sbuf_release(&lim);
 	jw_release(&w);
 	return ok ? 0 : -1;
 }
@@ -294,7 +300,7 @@ params(struct jw *w, const struct bench_opt *o, const struct timing_param *p)
 	jw_key(w, "order");
 	jw_str(w, "ABBA,BAAB");
 	jw_key(w, "sandbox");
-	jw_bool(w, o->sandbox);
+	jw_bool(w, o->sb->on);
 }
 
 static void
@@ -358,19 +364,16 @@ timing(const struct bench_opt *o, const struct timing_param *p,
 		ro.side[i].name = i ? "candidate" : "base";
 		ro.side[i].dir = dirs[i];
 		ro.side[i].cmd = o->bench_cmd;
-		ro.side[i].argv = o->sandbox ?
-			sandbox_argv(dirs[i], o->bench_cmd) : NULL;
 		ro.side[i].status = status[i];
 	}
 	ro.param = p;
-	ro.env = worktree_env();
+	ro.sb = o->sb;
 	ro.timeout = o->timeout;
 	ro.budget = o->budget;
 	ro.warmup = o->warmup;
 	ro.progress = o->progress;
 	ro.arg = o->arg;
 	ret = timing_run(&ro, &s, &r->st, &limit, &r->reason);
-	proc_env_free((char **)ro.env);
 	jw_key(w, "rounds");
 	jw_uint(w, s.n / TIMING_PER_ROUND);
 	jw_key(w, "limit");
@@ -389,8 +392,6 @@ timing(const struct bench_opt *o, const struct timing_param *p,
 		r->verdict = bench_decided(r->st.decision);
 		bench_outcome(w, &r->st, p, limit, &r->reason);
 	}
-	for (int i = 0; i < 2; i++)
-		sandbox_argv_free(ro.side[i].argv);
 	timing_samples_release(&s);
 }
 
@@ -403,6 +404,7 @@ check(const struct bench_opt *o, const char *base_dir, const char *cand_dir,
       int status[2], struct jw *w, struct bench_result *r)
 {
 	struct proc_res res[2];
+	struct sbuf lim = SBUF_INIT;
 	const char *dirs[2] = { base_dir, cand_dir };
 	int ret = 0, n;
 
@@ -418,6 +420,13 @@ check(const struct bench_opt *o, const char *base_dir, const char *cand_dir,
 			sbuf_addf(&r->reason, "the %s's benchmark timed out "
 				  "after %g s and was killed",
 				  n ? "candidate" : "base", o->timeout);
+			n++;
+			ret = -1;
+			break;
+		}
+		if (sandbox_limit_message(o->sb, &res[n], &lim)) {
+			sbuf_addf(&r->reason, "the %s's benchmark failed: %s",
+				  n ? "candidate" : "base", lim.buf);
 			n++;
 			ret = -1;
 			break;
@@ -440,6 +449,7 @@ check(const struct bench_opt *o, const char *base_dir, const char *cand_dir,
 	}
 	while (n-- > 0)
 		proc_res_release(&res[n]);
+	sbuf_release(&lim);
 	return ret;
 }
 
@@ -452,6 +462,10 @@ bench_judge(const struct bench_opt *o, const char *base_dir,
 
 	if (test(o, cand_dir, r) < 0)
 		return;
+	if (o->refresh && o->refresh(o->refresh_arg, &r->reason) < 0) {
+		r->verdict = BENCH_ERROR;
+		return;
+	}
 	jw_init(&w, &r->bench);
 	jw_obj(&w);
 	params(&w, o, &o->param);

@@ -5,7 +5,9 @@
 
 #include "measure/timing.h"
 #include "base/jsonl.h"
+#include "base/redact.h"
 #include "base/sbuf.h"
+#include "run/sandbox.h"
 
 /*
  * Judging one candidate against its base, given the two directories they
@@ -34,7 +36,15 @@ struct bench_opt {
 	double budget;			/* the timing, seconds; <= 0: none */
 	int warmup;			/* rounds thrown away */
 	int output_check;		/* compare stdout and exit status */
-	int sandbox;			/* run commands under bubblewrap */
+	const struct sandbox *sb;	/* how every command runs */
+	const struct redact *redact;	/* secrets kept out of logs; or NULL */
+	/*
+	 * Called after the test command and before the benchmark to give
+	 * the candidate's directory back as it was built (what the test
+	 * planted removed): 0, or -1 with the reason in err. May be NULL.
+	 */
+	int (*refresh)(void *arg, struct sbuf *err);
+	void *refresh_arg;
 	void (*progress)(void *arg, const struct timing_stats *st);
 	void *arg;
 	/*

@@ -52,16 +52,15 @@ benchrepo_place(git_repository *repo, const struct jsonl_rec *rec,
 	pl->have_commit = 1;
 	git_oid_tostr(hex[0], sizeof(hex[0]), &pl->base);
 	git_oid_tostr(hex[1], sizeof(hex[1]), &pl->commit);
-	k = slot_prepare(&pl->base_wt, repo, "base", hex[0], o->build_cmd, 1,
-			 o->timeout, &e);
+	pl->o = o;
+	k = slot_prepare(&pl->base_wt, repo, "base", hex[0], &o->build, &e);
 	if (k != 0) {
 		first_line(&r->reason, k > 0 ? "the base does not build: " :
 			   "the base's worktree: ", &e);
 		goto fail;
 	}
 	pl->have_base = 1;
-	k = slot_prepare(&pl->cand_wt, repo, o->slot, hex[1], o->build_cmd, 0,
-			 o->timeout, &e);
+	k = slot_prepare(&pl->cand_wt, repo, o->slot, hex[1], &o->build, &e);
 	if (k != 0) {
 		if (k > 0)
 			r->verdict = BENCH_BUILD_FAILED;
@@ -82,11 +81,37 @@ fail:
 void
 benchrepo_place_release(struct benchrepo_place *pl)
 {
-	if (pl->have_cand)
+	struct sbuf e = SBUF_INIT;
+
+	/* a failure here is met again, and said, at the next use */
+	if (pl->have_cand) {
+		slot_clean(&pl->cand_wt, &e);
 		worktree_close(&pl->cand_wt);
-	if (pl->have_base)
+	}
+	if (pl->have_base) {
+		slot_clean(&pl->base_wt, &e);
 		worktree_close(&pl->base_wt);
+	}
 	pl->have_cand = pl->have_base = 0;
+	sbuf_release(&e);
+}
+
+int
+benchrepo_refresh(void *arg, struct sbuf *err)
+{
+	struct benchrepo_place *pl = arg;
+	char hex[GIT_OID_HEXSZ + 1];
+	struct sbuf e = SBUF_INIT;
+	int k;
+
+	git_oid_tostr(hex, sizeof(hex), &pl->commit);
+	k = slot_refresh(&pl->cand_wt, hex, &pl->o->build, &e);
+	if (k != 0)
+		first_line(err, k > 0 ? "the candidate did not build again "
+			   "after its test: " : "the candidate's worktree: ",
+			   &e);
+	sbuf_release(&e);
+	return k ? -1 : 0;
 }
 
 static void
@@ -289,7 +314,7 @@ out:
 }
 
 int
-benchrepo_best_base(git_repository *repo, const char *build_cmd, double timeout,
+benchrepo_best_base(git_repository *repo, const struct slot_opt *o,
 		struct worktree *wt, char hex[GIT_OID_HEXSZ + 1],
 		struct sbuf *err)
 {
@@ -303,12 +328,33 @@ benchrepo_best_base(git_repository *repo, const char *build_cmd, double timeout,
 		return -1;
 	}
 	git_oid_tostr(hex, GIT_OID_HEXSZ + 1, &id);
-	k = slot_prepare(wt, repo, "base", hex, build_cmd, 1, timeout, &e);
+	k = slot_prepare(wt, repo, "base", hex, o, &e);
 	if (k != 0)
 		sbuf_addf(err, "%s%s", k < 0 ? "worktree 'base': " :
 			  "the base does not build: ", e.buf);
 	sbuf_release(&e);
 	return k;
+}
+
+int
+benchrepo_read_noise(git_repository *repo, double *noise, struct sbuf *err)
+{
+	struct sbuf s = SBUF_INIT;
+	char *end;
+	double v;
+	int r = 0;
+
+	if (repo_config_str(repo, "noise", &s) > 0) {
+		v = strtod(s.buf, &end);
+		if (*end || !(v >= 0 && v < 10)) {
+			sbuf_addf(err, "invalid pesq.noise '%s'", s.buf);
+			r = -1;
+		} else {
+			*noise = v;
+		}
+	}
+	sbuf_release(&s);
+	return r;
 }
 
 int
@@ -352,22 +398,15 @@ benchrepo_settings(git_repository *repo, const char *bench, const char *test,
 		sbuf_adds(build_cmd, build);
 	else if (!repo || repo_config_str(repo, "build", build_cmd) <= 0)
 		sbuf_adds(build_cmd, "make");
-	if (repo && repo_config_str(repo, "noise", &s) > 0) {
-		char *end;
-
-		*noise = strtod(s.buf, &end);
-		if (*end || !(*noise >= 0 && *noise < 10)) {
-			sbuf_addf(err, "invalid pesq.noise '%s'", s.buf);
-			ret = -1;
-		}
-	}
+	if (repo && benchrepo_read_noise(repo, noise, err) < 0)
+		ret = -1;
 	sbuf_release(&s);
 	return ret;
 }
 
 int
 benchrepo_calibrate(git_repository *repo, const struct bench_opt *o,
-		    const char *base_dir, const char *build_cmd,
+		    const char *base_dir, const struct slot_opt *builds,
 		    struct sbuf *out, struct sbuf *msg)
 {
 	struct bench_result r = BENCH_RESULT_INIT;
@@ -378,8 +417,7 @@ benchrepo_calibrate(git_repository *repo, const struct bench_opt *o,
 	int stored = 0, k;
 
 	if (!dir) {
-		k = benchrepo_best_base(repo, build_cmd, o->timeout, &wt, hex,
-					msg);
+		k = benchrepo_best_base(repo, builds, &wt, hex, msg);
 		if (k != 0)
 			return k < 0 ? 3 : 1;
 		dir = wt.path;

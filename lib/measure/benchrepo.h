@@ -5,6 +5,7 @@
 
 #include "measure/bench.h"
 #include "base/jsonl.h"
+#include "attempt/slot.h"
 #include "ledger/worktree.h"
 
 /*
@@ -12,37 +13,45 @@
  * the candidate are built (worktrees), and what a verdict leaves behind
  * (pesq/best advanced, lines in the attempt's note).
  */
+struct benchrepo_opt {
+	struct slot_opt build;		/* the builds: command, timeout ... */
+	const char *slot;		/* the candidate's worktree: "slot-0" */
+	int advance;			/* move pesq/best on accepted */
+	void (*hook)(const char *step);	/* test hook (best.h); or NULL */
+};
+
 struct benchrepo_place {
 	struct worktree base_wt, cand_wt;
 	int have_base, have_cand;	/* the worktrees are locked */
 	git_oid commit, base;		/* attempt.commit, attempt.base */
 	int have_commit;		/* commit and base were resolved */
 	const char *base_dir, *cand_dir;	/* where to run */
+	const struct benchrepo_opt *o;
 };
 
 #define BENCHREPO_PLACE_INIT { .have_base = 0 }
 
-struct benchrepo_opt {
-	const char *build_cmd;
-	const char *slot;		/* the candidate's worktree: "slot-0" */
-	double timeout;			/* of a build */
-	int advance;			/* move pesq/best on accepted */
-	void (*hook)(const char *step);	/* test hook (best.h); or NULL */
-};
-
 /*
  * Resolve the record's attempt.commit and attempt.base, and lock and
- * prepare the worktrees: "base" built at the base (once per base commit),
- * o->slot at the commit (built unless it holds that commit already, as
- * pesq-apply leaves it). Returns 0 with pl->base_dir and pl->cand_dir
- * set, or -1 with r's verdict (error, or build-failed when the candidate
- * does not build) and reason set. Release pl with benchrepo_place_release
- * either way.
+ * prepare the worktrees (slot.h): "base" restored to the base and built
+ * unless its products are there, o->slot restored to the commit and
+ * built unless they are there (as pesq-apply leaves it). Returns 0 with
+ * pl->base_dir and pl->cand_dir set, or -1 with r's verdict (error, or
+ * build-failed when the candidate does not build) and reason set.
+ * Release pl with benchrepo_place_release either way: it removes what
+ * the test and the benchmark left in the worktrees, then unlocks them.
  */
 int benchrepo_place(git_repository *repo, const struct jsonl_rec *rec,
 		  const struct benchrepo_opt *o, struct benchrepo_place *pl,
 		  struct bench_result *r);
 void benchrepo_place_release(struct benchrepo_place *pl);
+
+/*
+ * bench_opt.refresh with arg a placed struct benchrepo_place: the
+ * candidate's worktree restored to its commit after the test, and
+ * built again if the test changed what its build left.
+ */
+int benchrepo_refresh(void *arg, struct sbuf *err);
 
 /*
  * Leave the verdict in git: when r is accepted and o->advance is set,
@@ -62,9 +71,16 @@ int benchrepo_ledger(git_repository *repo, const struct jsonl_rec *rec,
  * (locked: worktree_close it). hex gets the commit. Returns 0, 1 when it
  * does not build, -1 on other failures (err says why either way).
  */
-int benchrepo_best_base(git_repository *repo, const char *build_cmd,
-		    double timeout, struct worktree *wt,
-		    char hex[GIT_OID_HEXSZ + 1], struct sbuf *err);
+int benchrepo_best_base(git_repository *repo, const struct slot_opt *o,
+		    struct worktree *wt, char hex[GIT_OID_HEXSZ + 1],
+		    struct sbuf *err);
+
+/*
+ * pesq.noise into *noise (untouched when unset). Returns 0, or -1 (err)
+ * when it is not a number in [0, 10).
+ */
+int benchrepo_read_noise(git_repository *repo, double *noise,
+			 struct sbuf *err);
 
 /*
  * pesq-bench's settings, the options (NULL when not given) first, then
@@ -86,7 +102,7 @@ int benchrepo_settings(git_repository *repo, const char *bench,
  * nothing is in out.
  */
 int benchrepo_calibrate(git_repository *repo, const struct bench_opt *o,
-			const char *base_dir, const char *build_cmd,
+			const char *base_dir, const struct slot_opt *builds,
 			struct sbuf *out, struct sbuf *msg);
 
 /* Set pesq.noise in the repository's config. Returns 0 or -1 (err). */

@@ -125,15 +125,15 @@ run_one(const struct timing_run_opt *o, int side, int devnull,
 	const struct timing_side *sd = &o->side[side];
 	struct proc_opt po = { 0 };
 	struct proc_res r;
+	struct sbuf lim = SBUF_INIT;
+	int measured, ret = -1;
 
 	po.cmd = sd->cmd;
-	po.argv = sd->argv;
 	po.dir = sd->dir;
-	po.env = o->env;
 	po.timeout = o->timeout;
 	po.out_fd = devnull;
 	po.err_fd = devnull;
-	if (proc_run(&po, &r) < 0) {
+	if (sandbox_run(o->sb, &po, &r, &measured) < 0) {
 		sbuf_addf(err, "cannot run the %s's benchmark: %s", sd->name,
 			  strerror(errno));
 		return -1;
@@ -141,20 +141,25 @@ run_one(const struct timing_run_opt *o, int side, int devnull,
 	if (r.timed_out) {
 		sbuf_addf(err, "the %s's benchmark run timed out after %g s "
 			  "and was killed", sd->name, o->timeout);
-		proc_res_release(&r);
-		return -1;
-	}
-	if (r.exit_code != sd->status) {
+	} else if (sandbox_limit_message(o->sb, &r, &lim)) {
+		sbuf_addf(err, "a run of the %s's benchmark failed: %s",
+			  sd->name, lim.buf);
+	} else if (o->sb->on && !measured) {
+		sbuf_addf(err, "a run of the %s's benchmark gave no "
+			  "measurement of its own (status %d)", sd->name,
+			  r.exit_code);
+	} else if (r.exit_code != sd->status) {
 		sbuf_addf(err, "a run of the %s's benchmark exited with "
 			  "status %d, not %d as before", sd->name,
 			  r.exit_code, sd->status);
-		proc_res_release(&r);
-		return -1;
+	} else {
+		*wall = r.wall;
+		*cpu = r.user + r.sys;
+		ret = 0;
 	}
-	*wall = r.wall;
-	*cpu = r.user + r.sys;
 	proc_res_release(&r);
-	return 0;
+	sbuf_release(&lim);
+	return ret;
 }
 
 int

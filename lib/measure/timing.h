@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "base/sbuf.h"
+#include "run/sandbox.h"
 
 /*
  * Interleaved A/B timing and the decision on it. A is the base, B the
@@ -13,7 +14,9 @@
  * machine's speed during a round hits both sides alike. A warm-up round
  * is run first and thrown away. Each run's wall time (monotonic clock
  * around fork and reap) and CPU time (user + sys from wait4) are kept;
- * the metric chosen decides, both are recorded.
+ * the metric chosen decides, both are recorded. Under the sandbox they
+ * are the command's own, measured inside it by pesq-measure, so that
+ * the sandbox's start-up is not counted (sandbox.h).
  */
 
 enum timing_metric { TIMING_WALL, TIMING_CPU };
@@ -77,8 +80,7 @@ void timing_reason(const struct timing_stats *st, const struct timing_param *p,
 struct timing_side {
 	const char *name;	/* "base", "candidate": for messages */
 	const char *dir;	/* where the command runs */
-	const char *cmd;	/* run with sh -c unless argv is set */
-	char **argv;		/* e.g. the sandbox's; NULL: sh -c cmd */
+	const char *cmd;	/* run with sh -c */
 	int status;		/* the exit status every run must give */
 };
 
@@ -87,7 +89,7 @@ struct timing_run_opt {
 	const struct timing_param *param;
 	double timeout;			/* a run, seconds; <= 0: none */
 	double budget;			/* all runs, seconds; <= 0: none */
-	char *const *env;		/* the runs' environment; NULL: ours */
+	const struct sandbox *sb;	/* how the runs run */
 	int warmup;			/* rounds run and thrown away */
 	/* called after each round with the statistics so far; may be NULL */
 	void (*progress)(void *arg, const struct timing_stats *st);
@@ -100,8 +102,9 @@ struct timing_run_opt {
  * by the caller), and *st holds the final statistics; *limit (when not
  * NULL) is set to "rounds" or "budget" when the measurement ended
  * undecided, NULL otherwise. Returns 0, or -1 when a run could not be
- * started, timed out (its process group is killed) or gave another exit
- * status than the side's, with the reason in err.
+ * started, timed out (its process group is killed), hit a limit of the
+ * sandbox, gave no measurement of its own under the sandbox, or gave
+ * another exit status than the side's, with the reason in err.
  */
 int timing_run(const struct timing_run_opt *o, struct timing_samples *s,
 	   struct timing_stats *st, const char **limit, struct sbuf *err);

@@ -9,9 +9,17 @@
  * Run a shell command and measure it. The command runs as `/bin/sh -c cmd`
  * in its own process group (so a timeout, or the end of the command, can
  * kill everything it started), with stdin from `in` (or /dev/null), and
- * stdout and stderr captured up to a bound each. Times come from wait4(2):
- * wall from a monotonic clock around fork and reap, user and sys from the
- * child's rusage (which includes the processes it waited for).
+ * stdout and stderr captured up to a bound each. It inherits no file
+ * descriptor but 0, 1 and 2 (and 3, the report pipe, when asked for),
+ * whatever the caller has open without FD_CLOEXEC. Times come from
+ * wait4(2): wall from a monotonic clock around fork and reap, user and
+ * sys from the child's rusage (which includes the processes it waited
+ * for).
+ *
+ * The run ends when the command has been reaped and its output pipes are
+ * closed; at the timeout its group is killed, and if something outside
+ * the group (a process that called setsid(2)) still holds the pipes
+ * then, they are closed on our side and the run ends anyway.
  */
 struct proc_opt {
 	const char *cmd;
@@ -23,6 +31,16 @@ struct proc_opt {
 	size_t out_max, err_max;	/* bytes kept of each; the rest counted */
 	int out_fd, err_fd;		/* > 0: pass through to this fd instead */
 	char *const *argv;		/* if set: execvp(argv[0], argv), no sh */
+	unsigned long long fsize_max;	/* > 0: RLIMIT_FSIZE, and no core */
+	int report;			/* a pipe on the command's fd 3 */
+	/*
+	 * Called about every watch_ms milliseconds while the command runs
+	 * (and once after it ended); a nonzero return kills its group and
+	 * sets res->stopped. NULL: none.
+	 */
+	int (*watch)(void *arg);
+	void *watch_arg;
+	int watch_ms;
 };
 
 struct proc_res {
@@ -31,10 +49,12 @@ struct proc_res {
 	int signaled;		/* killed by a signal (number in termsig) */
 	int termsig;
 	int timed_out;		/* we killed it at the timeout */
+	int stopped;		/* watch asked to stop it */
 	double wall, user, sys;	/* seconds */
 	struct sbuf out, err;	/* captured (at most out_max/err_max) */
 	size_t out_total, err_total;	/* bytes written in all */
 	unsigned char out_sha[32];	/* SHA-256 of all of stdout */
+	struct sbuf report;	/* what it wrote to fd 3 (report set), bounded */
 };
 
 /*
@@ -45,6 +65,9 @@ struct proc_res {
 int proc_run(const struct proc_opt *opt, struct proc_res *res);
 
 void proc_res_release(struct proc_res *res);
+
+/* Set exit_code, signaled and termsig from res->status. */
+void proc_status(struct proc_res *res);
 
 /*
  * A copy of environ with each "NAME=value" of set added or replacing, and

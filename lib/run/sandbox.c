@@ -1,9 +1,92 @@
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "run/proc.h"
+#include "base/redact.h"
+#include "run/diskwatch.h"
 #include "run/sandbox.h"
 #include "base/xalloc.h"
+
+extern char **environ;
+
+/*
+ * What of /etc a build, a test or a benchmark may read: Debian's
+ * alternatives (cc, c++, ld ...), the dynamic loader's cache, the time
+ * zone, users and groups by name (no passwords: those are in shadow) and
+ * the names of the local host. Each is a mount, and a mount costs the
+ * start of every run, so the list is short: pesq.sandbox.readOnly adds
+ * more (/etc/perl, /etc/ssl/certs ...).
+ */
+static const char *const etc_allow[] = {
+	"alternatives", "ld.so.cache", "localtime", "passwd", "group",
+	"hosts", NULL
+};
+
+/* System directories and the links of a merged /usr. */
+static const char *const sys_dirs[] = {
+	"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", NULL
+};
+
+/*
+ * The environment variables a command keeps (names ending in '_' are
+ * prefixes: LC_ALL, LC_CTYPE ...).
+ */
+static const char *const env_allow[] = {
+	"PATH", "LANG", "LANGUAGE", "LC_", "TZ", "TERM", "USER", "LOGNAME",
+	"CC", "CXX", "CPP", "AR", "AS", "LD", "NM", "RANLIB", "STRIP",
+	"OBJCOPY", "OBJDUMP", "CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS",
+	"LDLIBS", "LIBS", "CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH",
+	"LIBRARY_PATH", "LD_LIBRARY_PATH", "PKG_CONFIG", "PKG_CONFIG_PATH",
+	"PKG_CONFIG_LIBDIR", "SOURCE_DATE_EPOCH", "ASAN_OPTIONS",
+	"UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "MSAN_OPTIONS",
+	"OMP_NUM_THREADS", "CMAKE_GENERATOR", "CMAKE_BUILD_PARALLEL_LEVEL",
+	NULL
+};
+
+void
+sandbox_init(struct sandbox *sb)
+{
+	memset(sb, 0, sizeof(*sb));
+	sb->max_file = SANDBOX_MAX_FILE;
+	sb->max_disk = SANDBOX_MAX_DISK;
+	sb->measure = sandbox_find_measure();
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+sandbox_release(struct sandbox *sb)
+{
+	free(sb->measure);
+	free_list(sb->ro, sb->nro);
+	free_list(sb->env, sb->nenv);
+	memset(sb, 0, sizeof(*sb));
+}
+
+void
+sandbox_add_ro(struct sandbox *sb, const char *path)
+{
+	XGROW(sb->ro, sb->nro + 1, sb->ro_cap);
+	sb->ro[sb->nro++] = xstrdup(path);
+}
+
+void
+sandbox_add_env(struct sandbox *sb, const char *name)
+{
+	XGROW(sb->env, sb->nenv + 1, sb->env_cap);
+	sb->env[sb->nenv++] = xstrdup(name);
+}
 
 const char *
 sandbox_program(void)
@@ -13,75 +96,198 @@ sandbox_program(void)
 	return p && *p ? p : "bwrap";
 }
 
-/* Append a copy of s to the argument vector being built. */
-static void
-push(char ***argv, size_t *n, size_t *cap, const char *s)
+static int
+executable(const char *path)
 {
-	XGROW(*argv, *n + 2, *cap);
-	(*argv)[(*n)++] = xstrdup(s);
-	(*argv)[*n] = NULL;
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		access(path, X_OK) == 0;
 }
 
-/* Keep path (a directory under /tmp) visible, read-only, over the tmpfs. */
-static void
-keep_ro(char ***argv, size_t *n, size_t *cap, const char *path, size_t len)
+char *
+sandbox_find_measure(void)
 {
-	char *p = xmemdupz(path, len);
+	const char *env = getenv("PESQ_MEASURE");
+	const char *rel[] = { "/pesq-measure", "/../libexec/pesq/pesq-measure" };
+	char self[PATH_MAX], *slash, *found;
+	struct sbuf p = SBUF_INIT;
+	ssize_t n;
 
-	if (!strncmp(p, "/tmp/", 5)) {
-		push(argv, n, cap, "--ro-bind-try");
-		push(argv, n, cap, p);
-		push(argv, n, cap, p);
+	if (env && *env)
+		return executable(env) ? realpath(env, NULL) : NULL;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	if (!(slash = strrchr(self, '/')))
+		return NULL;
+	*slash = '\0';
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		sbuf_reset(&p);
+		sbuf_addf(&p, "%s%s", self, rel[i]);
+		if (executable(p.buf)) {
+			found = realpath(p.buf, NULL);
+			sbuf_release(&p);
+			return found;
+		}
 	}
-	free(p);
+	sbuf_release(&p);
+	return NULL;
+}
+
+static int
+allowed(const struct sandbox *sb, const char *name, size_t len)
+{
+	for (int i = 0; env_allow[i]; i++) {
+		size_t k = strlen(env_allow[i]);
+
+		if (env_allow[i][k - 1] == '_' ? len > k &&
+		    !strncmp(name, env_allow[i], k) :
+		    len == k && !strncmp(name, env_allow[i], k))
+			return 1;
+	}
+	if (!sb->on && ((len == 4 && !strncmp(name, "HOME", 4)) ||
+			(len == 6 && !strncmp(name, "TMPDIR", 6))))
+		return 1;
+	for (size_t i = 0; i < sb->nenv; i++)
+		if (strlen(sb->env[i]) == len && !strncmp(name, sb->env[i], len))
+			return 1;
+	return 0;
 }
 
 char **
-sandbox_argv(const char *dir, const char *cmd)
+sandbox_env(const struct sandbox *sb)
+{
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = xcalloc(n + 3, sizeof(*env));
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(environ[i], '=');
+		size_t len = eq ? (size_t)(eq - environ[i]) : 0;
+
+		if (len && allowed(sb, environ[i], len) &&
+		    !redact_secret_name(environ[i], len))
+			env[k++] = xstrdup(environ[i]);
+	}
+	if (sb->on) {
+		env[k++] = xstrdup("HOME=/tmp");
+		env[k++] = xstrdup("TMPDIR=/tmp");
+	}
+	env[k] = NULL;
+	return env;
+}
+
+struct argv {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+push(struct argv *a, const char *s)
+{
+	XGROW(a->v, a->n + 2, a->cap);
+	a->v[a->n++] = xstrdup(s);
+	a->v[a->n] = NULL;
+}
+
+static void
+push3(struct argv *a, const char *opt, const char *x, const char *y)
+{
+	push(a, opt);
+	push(a, x);
+	push(a, y);
+}
+
+/* A system directory: a link as on the host, or bound read-only. */
+static void
+sys_dir(struct argv *a, const char *path)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	if (lstat(path, &st) < 0)
+		return;
+	if (S_ISLNK(st.st_mode)) {
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			return;
+		target[n] = '\0';
+		push3(a, "--symlink", target, path);
+	} else if (S_ISDIR(st.st_mode)) {
+		push3(a, "--ro-bind", path, path);
+	}
+}
+
+char **
+sandbox_argv(const struct sandbox *sb, const char *dir, const char *cmd)
 {
 	/*
-	 * Order matters: later mounts lie over earlier ones, so the private
-	 * /tmp comes before what must stay visible inside it, and the
-	 * writable dir, which may be inside /tmp, comes last.
+	 * Namespaces of its own for processes, the network and IPC (UTS
+	 * and cgroup ones would add start-up time and nothing a process
+	 * without capabilities could use); no way to make more user
+	 * namespaces (whose root would have capabilities there); the
+	 * namespace ends with us; a session of its own (no ioctl on our
+	 * terminal); pesq-measure as its first process.
 	 */
-	const char *fixed[] = {
-		"--ro-bind", "/", "/",
-		"--dev", "/dev",
-		"--proc", "/proc",
-		"--tmpfs", "/tmp",
-		"--unshare-net", "--unshare-ipc",
-		"--die-with-parent",
+	static const char *const fixed[] = {
+		"--unshare-user", "--unshare-ipc", "--unshare-pid",
+		"--unshare-net", "--disable-userns", "--die-with-parent",
+		"--new-session", "--as-pid-1", "--cap-drop", "ALL", NULL
 	};
-	const char *path = getenv("PATH"), *p, *pesq;
-	size_t n = 0, cap = 0, i;
-	char **argv = NULL;
+	struct argv a = { NULL, 0, 0 };
+	struct sbuf s = SBUF_INIT;
+	char size[32];
 
-	push(&argv, &n, &cap, sandbox_program());
-	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		push(&argv, &n, &cap, fixed[i]);
+	push(&a, sandbox_program());
+	for (int i = 0; fixed[i]; i++)
+		push(&a, fixed[i]);
 	/*
-	 * Programs the command runs from PATH, and the repository a pesq
-	 * worktree ($GIT_DIR/pesq/NAME) belongs to, stay visible when they
-	 * live under /tmp.
+	 * Order matters: later mounts lie over earlier ones, so /tmp comes
+	 * before what the user adds, and the writable dir, which may be
+	 * inside any of them, comes last.
 	 */
-	for (p = path; p && *p; ) {
-		size_t len = strcspn(p, ":");
-
-		keep_ro(&argv, &n, &cap, p, len);
-		p += len + (p[len] == ':');
+	push3(&a, "--ro-bind", "/usr", "/usr");
+	for (int i = 0; sys_dirs[i]; i++)
+		sys_dir(&a, sys_dirs[i]);
+	for (int i = 0; etc_allow[i]; i++) {
+		sbuf_reset(&s);
+		sbuf_addf(&s, "/etc/%s", etc_allow[i]);
+		push3(&a, "--ro-bind-try", s.buf, s.buf);
 	}
-	if ((pesq = strstr(dir, "/pesq/")))
-		keep_ro(&argv, &n, &cap, dir, (size_t)(pesq - dir));
-	push(&argv, &n, &cap, "--bind");
-	push(&argv, &n, &cap, dir);
-	push(&argv, &n, &cap, dir);
-	push(&argv, &n, &cap, "--chdir");
-	push(&argv, &n, &cap, dir);
-	push(&argv, &n, &cap, "--");
-	push(&argv, &n, &cap, "/bin/sh");
-	push(&argv, &n, &cap, "-c");
-	push(&argv, &n, &cap, cmd);
-	return argv;
+	push3(&a, "--symlink", "../proc/self/mounts", "/etc/mtab");
+	push(&a, "--dev");
+	push(&a, "/dev");
+	push(&a, "--proc");
+	push(&a, "/proc");
+	if (sb->max_disk) {
+		snprintf(size, sizeof(size), "%llu", sb->max_disk);
+		push(&a, "--size");
+		push(&a, size);
+	}
+	push(&a, "--tmpfs");
+	push(&a, "/tmp");
+	for (size_t i = 0; i < sb->nro; i++)
+		push3(&a, "--ro-bind-try", sb->ro[i], sb->ro[i]);
+	push3(&a, "--ro-bind", sb->measure, sb->measure);
+	push3(&a, "--bind", dir, dir);
+	/* a worktree's link to its repository is not the command's to move */
+	sbuf_reset(&s);
+	sbuf_addf(&s, "%s/.git", strcmp(dir, "/") ? dir : "");
+	push3(&a, "--ro-bind-try", s.buf, s.buf);
+	push(&a, "--chdir");
+	push(&a, dir);
+	push(&a, "--");
+	push(&a, sb->measure);
+	push(&a, "/bin/sh");
+	push(&a, "-c");
+	push(&a, cmd);
+	sbuf_release(&s);
+	return a.v;
 }
 
 void
@@ -96,31 +302,162 @@ sandbox_argv_free(char **argv)
 	free(argv);
 }
 
+/* Take the command's own status and times from pesq-measure's report. */
+static int
+take_report(struct proc_res *res)
+{
+	long long user, sys, wall;
+	long rss;
+	int status, n = 0;
+
+	if (sscanf(res->report.buf, "pesq-measure 1 %d %lld %lld %lld %ld\n%n",
+		   &status, &user, &sys, &wall, &rss, &n) != 5 ||
+	    (size_t)n != res->report.len || user < 0 || sys < 0 || wall < 0)
+		return 0;
+	res->status = status;
+	proc_status(res);
+	res->user = (double)user / 1e6;
+	res->sys = (double)sys / 1e6;
+	res->wall = (double)wall / 1e9;
+	return 1;
+}
+
 int
-sandbox_probe(struct sbuf *why)
+sandbox_run(const struct sandbox *sb, const struct proc_opt *in,
+	    struct proc_res *res, int *measured)
+{
+	struct proc_opt po = *in;
+	struct diskwatch dw;
+	char **argv = NULL, **env = sandbox_env(sb);
+	char *dir = realpath(in->dir ? in->dir : ".", NULL);
+	int r = -1, saved;
+
+	if (measured)
+		*measured = 0;
+	if (!dir)
+		goto out;
+	po.dir = dir;
+	po.env = env;
+	po.argv = NULL;
+	po.fsize_max = sb->max_file;
+	po.report = 0;
+	po.watch = NULL;
+	if (sb->max_disk) {
+		diskwatch_start(&dw, dir, sb->max_disk);
+		po.watch = diskwatch_check;
+		po.watch_arg = &dw;
+		po.watch_ms = 250;
+	}
+	if (sb->on) {
+		if (!sb->measure) {
+			errno = ENOENT;
+			goto out_watch;
+		}
+		argv = sandbox_argv(sb, dir, in->cmd);
+		po.argv = argv;
+		po.report = 1;
+	}
+	r = proc_run(&po, res);
+	if (r == 0 && sb->on && !res->timed_out && !res->stopped &&
+	    take_report(res) && measured)
+		*measured = 1;
+out_watch:
+	if (sb->max_disk)
+		diskwatch_release(&dw);
+out:
+	saved = errno;
+	sandbox_argv_free(argv);
+	proc_env_free(env);
+	free(dir);
+	errno = saved;
+	return r;
+}
+
+void
+sandbox_size(unsigned long long n, struct sbuf *out)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	int u = -1;
+
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		sbuf_addf(out, "%llu bytes", n);
+	else
+		sbuf_addf(out, "%.*f %s", v == (double)(long long)v ? 0 : 1, v,
+			  unit[u]);
+}
+
+int
+sandbox_limit_message(const struct sandbox *sb, const struct proc_res *res,
+		      struct sbuf *out)
+{
+	if (res->stopped) {
+		sbuf_adds(out, "it wrote more than ");
+		sandbox_size(sb->max_disk, out);
+		sbuf_adds(out, " into its directory (pesq.sandbox.maxDisk)");
+		return 1;
+	}
+	/* the writer, or a shell reporting its death by SIGXFSZ */
+	if (sb->max_file && (res->signaled ? res->termsig == SIGXFSZ :
+			     res->exit_code == 128 + SIGXFSZ)) {
+		sbuf_adds(out, "a file it wrote reached the limit of ");
+		sandbox_size(sb->max_file, out);
+		sbuf_adds(out, " (pesq.sandbox.maxFileSize)");
+		return 1;
+	}
+	return 0;
+}
+
+int
+sandbox_probe(const struct sandbox *sb, struct sbuf *why)
 {
 	struct proc_opt o = { 0 };
 	struct proc_res r;
-	char **argv = sandbox_argv("/tmp", "true");
-	int ok;
+	struct sandbox t = *sb;
+	struct sbuf dir = SBUF_INIT;
+	const char *tmp = getenv("TMPDIR");
+	int ok, measured;
 
-	o.argv = argv;
-	o.timeout = 30;
-	o.err_max = 512;
-	if (proc_run(&o, &r) < 0) {
+	if (!sb->measure) {
 		if (why)
-			sbuf_addf(why, "cannot run '%s'", argv[0]);
-		sandbox_argv_free(argv);
+			sbuf_adds(why, "'pesq-measure' is not installed beside "
+				  "this program");
 		return 0;
 	}
-	ok = r.exit_code == 0;
+	sbuf_addf(&dir, "%s/pesq-probe.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir.buf)) {
+		if (why)
+			sbuf_addf(why, "cannot make '%s': %s", dir.buf,
+				  strerror(errno));
+		sbuf_release(&dir);
+		return 0;
+	}
+	t.on = 1;
+	t.max_disk = 0;
+	o.cmd = "exit 0";
+	o.dir = dir.buf;
+	o.timeout = 30;
+	o.err_max = 512;
+	if (sandbox_run(&t, &o, &r, &measured) < 0) {
+		if (why)
+			sbuf_addf(why, "cannot run '%s'", sandbox_program());
+		rmdir(dir.buf);
+		sbuf_release(&dir);
+		return 0;
+	}
+	ok = r.exit_code == 0 && measured;
 	if (!ok && why) {
 		sbuf_rtrim(&r.err);
 		sbuf_addf(why, "'%s' does not work here (status %d%s%s)",
-			  argv[0], r.exit_code, r.err.len ? ": " : "",
+			  sandbox_program(), r.exit_code, r.err.len ? ": " : "",
 			  r.err.buf);
 	}
 	proc_res_release(&r);
-	sandbox_argv_free(argv);
+	rmdir(dir.buf);
+	sbuf_release(&dir);
 	return ok;
 }

@@ -2,8 +2,8 @@
  * spin: a program whose run time is a knob, for testing pesq-bench.
  *
  *	spin [-f FILE | UNITS] [-o TEXT] [-x STATUS] [--hang]
- *	     [--write PATH] [--connect PORT]
- *	spin --serve FILE
+ *	     [--write PATH] [--connect PORT | --connect SOCKET]
+ *	spin [--unix SOCKET] --serve FILE
  *
  * Does UNITS (a decimal number) units of busy work (about a millisecond
  * each on a current machine; never sleeps), the number read from FILE
@@ -11,12 +11,14 @@
  * does not depend on the amount of work, so a faster variant prints the
  * same. --hang works
  * forever. --write creates PATH and writes to it, --connect opens a TCP
- * connection to 127.0.0.1:PORT; either failing prints why on stderr and
- * exits 1. -x sets the exit status.
+ * connection to 127.0.0.1:PORT (a unix socket when the argument holds a
+ * '/'); either failing prints why on stderr and exits 1. -x sets the
+ * exit status.
  *
  * --serve listens on a free port of 127.0.0.1, writes "PORT PID" to FILE,
  * and returns once it listens, leaving a child that accepts connections
- * for at most a minute (kill PID ends it sooner).
+ * for at most a minute (kill PID ends it sooner). With --unix (given
+ * first) it listens on the unix socket SOCKET instead, and PORT is 0.
  */
 #include <arpa/inet.h>
 #include <err.h>
@@ -28,6 +30,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 static volatile uint64_t sink;
@@ -50,11 +53,35 @@ work(double units)
 	sink = x;
 }
 
+static const char *unix_path;	/* --unix */
+
+static int
+unix_addr(const char *path, struct sockaddr_un *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(u->sun_path))
+		errx(2, "socket path too long: '%s'", path);
+	strcpy(u->sun_path, path);
+	return socket(AF_UNIX, SOCK_STREAM, 0);
+}
+
 static int
 connect_to(const char *port)
 {
 	struct sockaddr_in a;
+	struct sockaddr_un u;
 	int c;
+
+	if (strchr(port, '/')) {
+		if ((c = unix_addr(port, &u)) < 0 ||
+		    connect(c, (struct sockaddr *)&u, sizeof(u)) < 0) {
+			warn("connect to '%s'", port);
+			return -1;
+		}
+		close(c);
+		return 0;
+	}
 
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
@@ -81,11 +108,19 @@ serve(const char *file)
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if ((l = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	if (unix_path) {
+		struct sockaddr_un u;
+
+		if ((l = unix_addr(unix_path, &u)) < 0 ||
+		    bind(l, (struct sockaddr *)&u, sizeof(u)) < 0 ||
+		    listen(l, 16) < 0)
+			err(1, "listen on '%s'", unix_path);
+	} else if ((l = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
 	    bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 ||
 	    listen(l, 16) < 0 ||
-	    getsockname(l, (struct sockaddr *)&a, &len) < 0)
+	    getsockname(l, (struct sockaddr *)&a, &len) < 0) {
 		err(1, "listen on 127.0.0.1");
+	}
 	if ((pid = fork()) < 0)
 		err(1, "fork");
 	if (pid == 0) {
@@ -99,7 +134,8 @@ serve(const char *file)
 		}
 	}
 	if (!(fp = fopen(file, "w")) ||
-	    fprintf(fp, "%d %ld\n", ntohs(a.sin_port), (long)pid) < 0 ||
+	    fprintf(fp, "%d %ld\n", unix_path ? 0 : ntohs(a.sin_port),
+		    (long)pid) < 0 ||
 	    fclose(fp) == EOF)
 		err(1, "cannot write '%s'", file);
 	return 0;
@@ -113,6 +149,7 @@ main(int argc, char **argv)
 		{ "write", required_argument, NULL, 'W' },
 		{ "connect", required_argument, NULL, 'C' },
 		{ "serve", required_argument, NULL, 'S' },
+		{ "unix", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *text = "spin", *file = NULL, *wpath = NULL;
@@ -129,10 +166,12 @@ main(int argc, char **argv)
 		case 'W': wpath = optarg; break;
 		case 'C': port = optarg; break;
 		case 'S': return serve(optarg);
+		case 'U': unix_path = optarg; break;
 		default:
 			fprintf(stderr, "usage: spin [-f FILE | UNITS] [-o TEXT] "
 				"[-x STATUS] [--hang] [--write PATH] "
-				"[--connect PORT] | --serve FILE\n");
+				"[--connect PORT|SOCKET] | [--unix SOCKET] "
+				"--serve FILE\n");
 			return 2;
 		}
 	}

@@ -9,7 +9,7 @@
 #   aa   the candidate is the base (identical programs): never accept;
 #   5%   the candidate is 1.05 times faster: accept;
 #   3%   the candidate is 1.03 times faster.
-# The program is `sh -c 'spin -f knob'` (t/helper/spin), busy for UNITS
+# The program is `sh -c './spin -f knob'` (t/helper/spin), busy for UNITS
 # units (default 40, about 50 ms of CPU). Its start-up (sh, the loader,
 # reading the knob: about 1.7 units) does not shrink with the work, so
 # the candidates' knobs are set from a measurement of it at the start,
@@ -60,7 +60,8 @@ do
 done
 shift $((OPTIND - 1))
 # PESQ_BIN: programs built elsewhere (so that a long run is not
-# disturbed by rebuilding bin/); not under /tmp, which the sandbox hides
+# disturbed by rebuilding bin/). spin is copied into each directory: the
+# sandbox shows the benchmark its own directory, not the build tree.
 if [ -z "${PESQ_BIN:-}" ]; then
 	make -s all bin/t/helper/spin
 	PESQ_BIN=$root/bin
@@ -68,6 +69,10 @@ fi
 PATH=$PESQ_BIN:$PESQ_BIN/t/helper:$PATH
 out=$root/t/perf/out/bench-verdicts.$$
 mkdir -p "$out/zero" "$out/base" "$out/aa" "$out/5%" "$out/3%"
+for d in zero base aa 5% 3%
+do
+	cp "$PESQ_BIN/t/helper/spin" "$out/$d/"
+done
 echo 0 >"$out/zero/knob"
 echo "$units" >"$out/base/knob"
 echo "$units" >"$out/aa/knob"
@@ -83,7 +88,7 @@ echo "# pesq-bench $* ; units $units; load: $(cut -d' ' -f1-3 /proc/loadavg)" \
 # the start-up, in units: spin 0 against spin UNITS, 10 rounds
 echo '{"attempt":{"id":"startup"}}' |
 pesq-bench -q --base-dir "$out/zero" --candidate-dir "$out/base" \
-	--bench 'spin -f knob' "$@" --min-rounds 10 -n 10 >"$out/startup.jsonl"
+	--bench './spin -f knob' "$@" --min-rounds 10 -n 10 >"$out/startup.jsonl"
 o=$(jq -r --argjson u "$units" '
 	def med: sort | if length % 2 == 1 then .[length / 2 | floor]
 		else (.[length / 2 - 1] + .[length / 2]) / 2 end;
@@ -106,7 +111,7 @@ do
 	do
 		printf '{"attempt":{"id":"%s/%d"}}\n' "$kind" "$i" |
 		pesq-bench -q --base-dir "$out/base" \
-			--candidate-dir "$out/$kind" --bench 'spin -f knob' \
+			--candidate-dir "$out/$kind" --bench './spin -f knob' \
 			"$@" >>"$out/$kind.jsonl"
 		tail -n 1 "$out/$kind.jsonl" | jq -r --arg k "$kind" \
 			--arg load "$(cut -d' ' -f1 /proc/loadavg)" \

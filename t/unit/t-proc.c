@@ -1,5 +1,6 @@
 /* Unit tests for lib/proc: status, capture, timeout, process groups. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,6 +38,13 @@ gone(int pid)
 		sched_yield();
 	}
 	return 0;
+}
+
+static int
+stop_now(void *arg)
+{
+	(void)arg;
+	return 1;
 }
 
 static int
@@ -145,6 +153,80 @@ main(void)
 	is_str(r.out.buf, "v1:unset\n", "proc_env sets and removes variables");
 	proc_res_release(&r);
 	proc_env_free(env);
+
+	/* a descriptor left open without FD_CLOEXEC (git pesq's lock) */
+	{
+		int fd = open("/dev/null", O_RDONLY);
+
+		ok(fd >= 0 && dup2(fd, 9) == 9, "fd 9 open here");
+		run("if [ -e /proc/$$/fd/9 ]; then echo leaked; else echo closed; fi",
+		    0, 100, &r);
+		is_str(r.out.buf, "closed\n", "a command does not inherit fd 9");
+		proc_res_release(&r);
+		close(9);
+		close(fd);
+	}
+
+	memset(&o, 0, sizeof(o));
+	o.cmd = "echo measured >&3; [ -e /proc/$$/fd/4 ] && echo fd 4 >&3; :";
+	o.report = 1;
+	o.out_max = 100;
+	proc_run(&o, &r);
+	is_str(r.report.buf, "measured\n", "the report pipe is fd 3, alone");
+	proc_res_release(&r);
+
+	memset(&o, 0, sizeof(o));
+	o.fsize_max = 1000;
+	snprintf(path, sizeof(path), "t-proc.%ld.big", (long)getpid());
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "exec head -c 100000 /dev/zero >%s",
+			 path);
+		o.cmd = cmd;
+		proc_run(&o, &r);
+	}
+	ok(r.signaled && r.termsig == SIGXFSZ,
+	   "a file past fsize_max: SIGXFSZ");
+	unlink(path);
+	proc_res_release(&r);
+
+	memset(&o, 0, sizeof(o));
+	o.cmd = "exec tail -f /dev/null";
+	o.watch = stop_now;
+	o.watch_ms = 1;
+	proc_run(&o, &r);
+	ok(r.stopped && !r.timed_out && r.signaled && r.termsig == SIGKILL,
+	   "a watch that says stop kills the command");
+	proc_res_release(&r);
+
+	/*
+	 * A child that left the process group (setsid) and holds the
+	 * output: the run ends at the timeout, not when it lets go.
+	 */
+	snprintf(path, sizeof(path), "t-proc.%ld.pid", (long)getpid());
+	{
+		char cmd[1024];
+
+		snprintf(cmd, sizeof(cmd), "setsid sh -c 'echo $$ >%s.tmp; "
+			 "mv %s.tmp %s; exec sleep 60' & "
+			 "while ! [ -s %s ]; do :; done", path, path, path,
+			 path);
+		run(cmd, 0.5, 1024, &r);
+	}
+	pid = 0;
+	fp = fopen(path, "r");
+	if (fp) {
+		if (fscanf(fp, "%d", &pid) != 1)
+			pid = 0;
+		fclose(fp);
+	}
+	ok(r.timed_out && pid > 0 && kill(pid, 0) == 0,
+	   "ends at the timeout while an escaped child holds the output");
+	if (pid > 0)
+		kill(pid, SIGKILL);
+	unlink(path);
+	proc_res_release(&r);
 
 	memset(&o, 0, sizeof(o));
 	o.cmd = "exit 0";

@@ -4,7 +4,6 @@
 
 #include "measure/timing.h"
 #include "measure/bench.h"
-#include "run/sandbox.h"
 #include "measure/verdict.h"
 #include "tap.h"
 
@@ -39,8 +38,6 @@ main(void)
 {
 	struct sbuf r = SBUF_INIT;
 	double sp;
-	char **argv;
-	int i, bind = -1, tmpfs = -1, net = 0;
 
 	is_int(decide(10, 1.3, 1.0, 5, &sp), TIMING_ACCEPT,
 	       "30%% faster over 10 rounds: accept");
@@ -69,20 +66,6 @@ main(void)
 		is_str(r.buf, "time budget spent after 50 rounds: interval "
 		       "0.99-1.05 around 1.02, p = 0.2", "reason for the budget");
 	}
-	argv = sandbox_argv("/w/t", "make test");
-	for (i = 0; argv[i]; i++) {
-		if (!strcmp(argv[i], "--bind") && !strcmp(argv[i + 1], "/w/t"))
-			bind = i;
-		if (!strcmp(argv[i], "--tmpfs"))
-			tmpfs = i;
-		if (!strcmp(argv[i], "--unshare-net"))
-			net = 1;
-	}
-	ok(tmpfs >= 0 && bind > tmpfs, "the worktree is bound after /tmp");
-	ok(net, "no network");
-	is_str(argv[i - 1], "make test", "the command comes last");
-	is_str(argv[i - 2], "-c", "run by sh -c");
-	sandbox_argv_free(argv);
 	is_str(bench_verdict_name(BENCH_OUTPUT_DIFFERS), "output-differs",
 	       "verdict names");
 	ok(verdict_seed("slow/2") == verdict_seed("slow/2") &&
