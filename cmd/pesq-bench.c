@@ -11,24 +11,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "measure/benchcheck.h"
 #include "measure/benchrepo.h"
 #include "measure/bench.h"
 #include "base/jsonl.h"
 #include "ledger/repo.h"
 #include "attempt/sandboxconf.h"
 #include "measure/verdict.h"
-#include "base/xalloc.h"
 #include "base/version.h"
 
 static const char usage_text[] =
 	"usage: pesq-bench [-C DIR] [--bench CMD] [--test CMD] [options] [FILE...]\n"
 	"       pesq-bench --calibrate [-C DIR | --base-dir DIR] [options]\n"
 	"       pesq-bench --recompute [FILE...]\n"
+	"       pesq-bench --validate-check [-C DIR] [options] [FILE...]\n"
 	"options: [-B | --build CMD] [-s | --slot K] [-m | --metric cpu|wall]\n"
 	"  [-c | --confidence X] [-g | --min-gain X] [--min-rounds N]\n"
 	"  [-n | --max-rounds N] [--budget SECONDS] [-T | --timeout SECONDS]\n"
 	"  [--warmup N] [--seed N] [--sandbox auto|on|off] [--no-output-check]\n"
-	"  [--no-advance] [--base-dir DIR --candidate-dir DIR] [-q] [-v]\n";
+	"  [--no-sanitize] [--sanitize-build CMD] [--no-differential]\n"
+	"  [--check-seconds N] [--attempts N] [--no-advance]\n"
+	"  [--base-dir DIR --candidate-dir DIR] [-q] [-v]\n";
 
 static struct sandbox sb;		/* how commands run */
 static struct redact secrets = REDACT_INIT;
@@ -42,8 +45,9 @@ static struct sbuf build_cmd = SBUF_INIT, slot = SBUF_INIT;
 static struct slot_opt builds;		/* how base and slot are built */
 static struct sbuf notice = SBUF_INIT;	/* said before the first run */
 static const char *base_dir, *cand_dir;	/* set: no git mode */
-static int verbose, quiet, no_advance, have_seed;
+static int verbose, quiet, no_advance, have_seed, check_mode;
 static double noise;			/* git config pesq.noise */
+static struct checks_opt co = CHECKS_OPT_INIT;
 
 static void
 usage(FILE *fp, int code)
@@ -83,6 +87,15 @@ progress(void *arg, const struct timing_stats *st)
 		st->p);
 }
 
+/* Lines of s for people, each as "pesq-bench: <line>". */
+static void
+say(const struct sbuf *s)
+{
+	for (const char *p = s->buf; !quiet && p && *p;
+	     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		fprintf(stderr, "pesq-bench: %.*s\n", (int)strcspn(p, "\n"), p);
+}
+
 /* Judge one record (without `error`) and write it to out. */
 static void
 judge(const struct jsonl_rec *rec, struct sbuf *out)
@@ -92,6 +105,7 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	struct sbuf id = SBUF_INIT, line = SBUF_INIT, e = SBUF_INIT;
 	struct benchrepo_place pl = BENCHREPO_PLACE_INIT;
 	struct benchrepo_opt ao = { builds, slot.buf, !no_advance, hook };
+	struct benchcheck g = { .said = SBUF_INIT };
 
 	if (notice.len && !quiet)
 		warnx("%s", notice.buf);
@@ -112,7 +126,9 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	} else if (benchrepo_place(repo, rec, &ao, &pl, &r) == 0) {
 		o.refresh = benchrepo_refresh;
 		o.refresh_arg = &pl;
+		benchcheck_arm(&g, &co, rec, &pl, &o);
 		bench_judge(&o, pl.base_dir, pl.cand_dir, &r);
+		say(&g.said);
 	}
 	benchrepo_place_release(&pl);
 	if (!base_dir && pl.have_commit &&
@@ -127,6 +143,7 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	sbuf_release(&e);
 	sbuf_release(&id);
 	sbuf_release(&line);
+	sbuf_release(&g.said);
 }
 
 static int
@@ -134,7 +151,7 @@ run(FILE *fp, const char *name, int redo)
 {
 	struct jsonl_reader r;
 	struct jsonl_rec *rec;
-	struct sbuf out = SBUF_INIT;
+	struct sbuf out = SBUF_INIT, said = SBUF_INIT;
 	int status = 0, k;
 
 	jsonl_reader_init(&r, fp, name);
@@ -162,6 +179,10 @@ run(FILE *fp, const char *name, int redo)
 		} else if (jsonl_get(rec, 0, "error") >= 0) {
 			sbuf_add(&out, rec->buf, rec->len);
 			sbuf_addc(&out, '\n');
+		} else if (check_mode) {
+			sbuf_reset(&said);
+			status |= checks_validate(&co, rec, &out, &said) < 0 ? 3 : 0;
+			say(&said);
 		} else {
 			judge(rec, &out);
 		}
@@ -171,6 +192,7 @@ run(FILE *fp, const char *name, int redo)
 	}
 	jsonl_reader_release(&r);
 	sbuf_release(&out);
+	sbuf_release(&said);
 	return status;
 }
 
@@ -179,7 +201,7 @@ static void
 setup(const char *dir, const char *bench, const char *test, const char *bcmd,
       const char *k, const char *sandbox, int calibrate)
 {
-	struct sbuf s = SBUF_INIT, e = SBUF_INIT;
+	struct sbuf e = SBUF_INIT;
 	int k2;
 
 	if (cand_dir && !base_dir)
@@ -198,28 +220,17 @@ setup(const char *dir, const char *bench, const char *test, const char *bcmd,
 			errx(3, "not a git repository: %s", repo_errmsg());
 		repo = NULL;	/* directories alone: no settings */
 	}
-	if (bench)
-		bo.bench_cmd = xstrdup(bench);
-	else if (repo && repo_config_str(repo, "bench", &s) > 0)
-		bo.bench_cmd = sbuf_detach(&s, NULL);
-	else
-		errx(2, "no benchmark command: give --bench or set pesq.bench");
-	if (test)
-		bo.test_cmd = xstrdup(test);
-	else if (repo && repo_config_str(repo, "test", &s) > 0)
-		bo.test_cmd = sbuf_detach(&s, NULL);
-	if (bcmd)
-		sbuf_adds(&build_cmd, bcmd);
-	else if (!repo || repo_config_str(repo, "build", &build_cmd) <= 0)
-		sbuf_adds(&build_cmd, "make");
 	sbuf_addf(&slot, "slot-%s", k);
-	if (repo && benchrepo_read_noise(repo, &noise, &e) < 0)
+	if (benchrepo_settings(repo, bench, test, bcmd, &bo, &build_cmd, &noise,
+			       &e) < 0 ||
+	    benchcheck_settings(repo, &bo, build_cmd.buf, slot.buf, &co, &e) < 0)
 		errx(2, "%s", e.buf);
 	if ((k2 = sandboxconf_load(repo, sandbox, &sb, &notice, &e)) < 0)
 		errx(k2 == -2 ? 2 : 3, "%s", e.buf);
 	sandboxconf_secrets(repo, &secrets);
 	builds = (struct slot_opt){ build_cmd.buf, bo.timeout, &sb, &secrets };
-	sbuf_release(&s);
+	co.sb = &sb;
+	co.redact = &secrets;
 	sbuf_release(&e);
 }
 
@@ -227,14 +238,9 @@ setup(const char *dir, const char *bench, const char *test, const char *bcmd,
 static int
 calibrate_base(void)
 {
-	struct bench_result r = BENCH_RESULT_INIT;
 	struct bench_opt o = bo;
-	struct worktree wt;
-	struct sbuf e = SBUF_INIT, out = SBUF_INIT;
-	const char *dir = base_dir;
-	char hex[GIT_OID_HEXSZ + 1] = "";
-	double nz = -1;
-	int stored = 0, k;
+	struct sbuf out = SBUF_INIT, msg = SBUF_INIT;
+	int k;
 
 	if (notice.len && !quiet)
 		warnx("%s", notice.buf);
@@ -242,34 +248,17 @@ calibrate_base(void)
 		o.param.seed = verdict_seed("calibrate");
 	o.arg = (void *)"calibrate";
 	o.progress = verbose ? progress : NULL;
-	if (!dir) {
-		k = benchrepo_best_base(repo, &builds, &wt, hex, &e);
-		if (k != 0)
-			errx(k < 0 ? 3 : 1, "%s", e.buf);
-		dir = wt.path;
-	}
-	bench_calibrate(&o, dir, &r, &nz);
-	if (r.verdict != BENCH_ERROR && !base_dir) {
-		if (benchrepo_store_noise(repo, nz, &e) < 0)
-			errx(3, "%s", e.buf);
-		stored = 1;
-	}
-	if (!base_dir)
-		worktree_close(&wt);
-	verdict_calibrate_record(&r, base_dir ? base_dir : hex, nz, stored, &out);
+	k = benchrepo_calibrate(repo, &o, base_dir, &builds, &out, &msg);
+	if (k && !out.len)
+		errx(k, "%s", msg.buf);
 	if (fwrite(out.buf, 1, out.len, stdout) != out.len)
 		err(3, "stdout");
-	if (r.verdict == BENCH_ERROR)
-		warnx("calibrate: %s", r.reason.buf);
+	if (k)
+		warnx("calibrate: %s", msg.buf);
 	else if (!quiet)
-		fprintf(stderr, "calibrate: noise floor %.2f%% (%g%% CI "
-			"%.4f-%.4f, %zu rounds)%s\n", nz * 100,
-			bo.param.confidence * 100, r.st.lo, r.st.hi,
-			r.st.rounds, stored ? ", stored in pesq.noise" : "");
-	k = r.verdict == BENCH_ERROR;
-	bench_result_release(&r);
-	sbuf_release(&e);
+		fprintf(stderr, "calibrate: %s\n", msg.buf);
 	sbuf_release(&out);
+	sbuf_release(&msg);
 	return k;
 }
 
@@ -277,7 +266,8 @@ int
 main(int argc, char **argv)
 {
 	enum { O_MINR = 256, O_BUDGET, O_WARM, O_SEED, O_SANDBOX, O_NOCHECK,
-	       O_NOADV, O_CALIB, O_RECOMP, O_BASEDIR, O_CANDDIR };
+	       O_NOADV, O_CALIB, O_RECOMP, O_BASEDIR, O_CANDDIR, O_NOSAN,
+	       O_SANBUILD, O_NODIFF, O_SECS, O_CHECK, O_ATTEMPTS };
 	static const struct option longopts[] = {
 		{ "bench", required_argument, NULL, 'b' },
 		{ "test", required_argument, NULL, 't' },
@@ -294,6 +284,12 @@ main(int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "sandbox", required_argument, NULL, O_SANDBOX },
 		{ "no-output-check", no_argument, NULL, O_NOCHECK },
+		{ "no-sanitize", no_argument, NULL, O_NOSAN },
+		{ "sanitize-build", required_argument, NULL, O_SANBUILD },
+		{ "no-differential", no_argument, NULL, O_NODIFF },
+		{ "check-seconds", required_argument, NULL, O_SECS },
+		{ "validate-check", no_argument, NULL, O_CHECK },
+		{ "attempts", required_argument, NULL, O_ATTEMPTS },
 		{ "no-advance", no_argument, NULL, O_NOADV },
 		{ "calibrate", no_argument, NULL, O_CALIB },
 		{ "recompute", no_argument, NULL, O_RECOMP },
@@ -317,12 +313,9 @@ main(int argc, char **argv)
 		case 'B': bcmd = optarg; break;
 		case 's': k = optarg; break;
 		case 'm':
-			if (!strcmp(optarg, "wall"))
-				bo.param.metric = TIMING_WALL;
-			else if (!strcmp(optarg, "cpu"))
-				bo.param.metric = TIMING_CPU;
-			else
+			if (strcmp(optarg, "wall") && strcmp(optarg, "cpu"))
 				usage(stderr, 2);
+			bo.param.metric = *optarg == 'w' ? TIMING_WALL : TIMING_CPU;
 			break;
 		case 'c':
 			bo.param.confidence = num(optarg, "confidence", 0.5,
@@ -347,6 +340,13 @@ main(int argc, char **argv)
 			break;
 		case O_SANDBOX: sandbox = optarg; break;
 		case O_NOCHECK: bo.output_check = 0; break;
+		case O_NOSAN: co.sanitize = 0; break;
+		case O_SANBUILD: co.san_build = optarg; break;
+		case O_NODIFF: co.differential = 0; break;
+		case O_SECS: co.seconds = num(optarg, "seconds", 1, 86400); break;
+		case O_CHECK: check_mode = 1; break;
+		case O_ATTEMPTS: co.corrections = (int)num(optarg, "count", 0, 1e3);
+			break;
 		case O_NOADV: no_advance = 1; break;
 		case O_CALIB: calibrate = 1; break;
 		case O_RECOMP: redo = 1; break;

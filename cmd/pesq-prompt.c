@@ -19,9 +19,10 @@
 #include "base/version.h"
 
 static const char usage_text[] =
-	"usage: pesq-prompt [-qv] [-e file] [-m tokens] [-t dir] [file...]\n"
+	"usage: pesq-prompt [-qv] [-c] [-e file] [-m tokens] [-t dir] [file...]\n"
 	"   or: pesq-prompt --dump-templates dir\n"
 	"\n"
+	"    -c, --check              ask for a differential check instead\n"
 	"    -e, --examples <file>    show the accepted attempts in <file>\n"
 	"    -m, --max-tokens <n>     trim context to fit an estimate of <n> "
 	"tokens\n"
@@ -190,6 +191,7 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, 'c' },
 		{ "examples", required_argument, NULL, 'e' },
 		{ "max-tokens", required_argument, NULL, 'm' },
 		{ "template", required_argument, NULL, 't' },
@@ -201,14 +203,17 @@ main(int argc, char **argv)
 	};
 	struct prompt_examples ex = PROMPT_EXAMPLES_INIT;
 	struct prompt_tpl tpl;
-	struct prompt_opt opt = { &tpl, NULL, 0 };
+	struct prompt_opt opt = { &tpl, NULL, 0, 0 };
 	const char *examples = NULL, *tdir = NULL, *dump = NULL;
 	int c, status = 0;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "e:m:t:qvh", longopts,
+	while ((c = getopt_long(argc, argv, "ce:m:t:qvh", longopts,
 				NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			opt.check = 1;
+			break;
 		case 'e':
 			examples = optarg;
 			break;
@@ -243,7 +248,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (dump) {
-		if (argc || examples || tdir || opt.max_tokens)
+		if (argc || examples || tdir || opt.max_tokens || opt.check)
 			usage(2);
 		return dump_templates(dump);
 	}

@@ -15,7 +15,8 @@
 # cat_sort_uniq come back with their lines sorted, so nothing here
 # depends on the order of lines, only on `time` and the kind of event.
 
-def order: {apply: 0, llm: 1, build: 2, test: 3, bench: 4, verdict: 5}[.event] // 6;
+def order: {apply: 0, llm: 1, build: 2, test: 3, checks: 4, bench: 5,
+	verdict: 6}[.event] // 7;
 def num: if type == "number" then . else null end;
 def sum(f): reduce (.[] | f | num // 0) as $x (0; . + $x);
 def median: map(num | select(. != null)) | sort
@@ -57,6 +58,7 @@ def median: map(num | select(. != null)) | sort
 	| ([$last[] | select(.event == "verdict")] | last) as $v
 	| ([$last[] | select(.event == "bench")] | last | .bench) as $b
 	| ([$last[] | select(.event == "test")] | last | .test) as $t
+	| ([$last[] | select(.event == "checks")] | last | .checks) as $ck
 	| [$all[] | select(.event == "build")] as $builds
 	| [$all[] | select(.event == "llm")] as $llm
 	| ([$all[] | .attempt | select(type == "string")] | last) as $id
@@ -121,12 +123,14 @@ def median: map(num | select(. != null)) | sort
 			llm: ($llm | sum(.ms)),
 			build: ($builds | sum(.ms)),
 			test: ([$t] | sum(.ms?)),
+			check: ([$ck] | sum(.ms?)),
 			bench: (if ($b | type) == "object" then
 				(([$b.base.wall[]?, $b.cand.wall[]?]
 				  | map(num // 0) | add // 0) * 1000 | round)
 				else 0 end)
 		},
 		test: $t,
+		checks: $ck,
 		builds: [$builds[] | {ok, ms, log}],
 		start: ([$all[] | .time | num] | min),
 		time: ([$all[] | .time | num] | max)

@@ -24,4 +24,4 @@ def secs: . * 10 | round / 10 | tostring + " s";
 ("tokens" | key) + "\(.tokens.total) (\(.tokens.in) in, \(.tokens.out) out)"
     + (if .tokens.cost != null then ", cost \(.tokens.cost * 10000 | round / 10000)" else "" end)
     + (if .tokens.cached > 0 then ", \(.tokens.cached) replies from the cache" else "" end),
-("time" | key) + "llm \(.seconds.llm | secs), build \(.seconds.build | secs), test \(.seconds.test | secs), bench \(.seconds.bench | secs)"
+("time" | key) + "llm \(.seconds.llm | secs), build \(.seconds.build | secs), test \(.seconds.test | secs), check \(.seconds.check // 0 | secs), bench \(.seconds.bench | secs)"

@@ -14,7 +14,7 @@ def tally(f): group_by(f // "unknown")
 		       | .rate = rate)})
 	| from_entries;
 def verdicts: ["accepted", "rejected", "inconclusive", "build-failed",
-	"test-failed", "output-differs", "error"];
+	"test-failed", "output-differs", "unsafe", "differs", "error"];
 . as $all
 | [.[] | select(.verdict != null)] as $done
 | [$done[] | select(.verdict == "accepted")] as $acc
@@ -57,6 +57,6 @@ def verdicts: ["accepted", "rejected", "inconclusive", "build-failed",
 		       | if length > 0 then add else null end),
 		cached: ($all | map(.cached // 0) | add // 0)
 	},
-	seconds: (reduce ("llm", "build", "test", "bench") as $k ({};
+	seconds: (reduce ("llm", "build", "test", "check", "bench") as $k ({};
 		.[$k] = ($all | map(.ms[$k] // 0) | add // 0) / 1000))
 }

@@ -57,6 +57,33 @@ def date: if type == "number" and . > 0
 	 + (if (.test.log // "") != "" then ": "
 	    + (.test.log | split("\n") | map(select(length > 0))
 	       | .[-2:] | join(" / ")) else "" end) end),
+(if .checks == null then empty else ("checks" | key) + " "
+    + (.checks as $c |
+       ($c.sanitize // {} | if .outcome == null then "sanitize -"
+	elif .outcome == "clean" then "sanitize " + ("clean" | c("32"))
+	    + " (" + ((.kinds // []) | join(", ")) + ")"
+	    + (if (.baseline // 0) > 0 then ", \(.baseline) report"
+		+ (if .baseline > 1 then "s" else "" end)
+		+ " of the base not counted" else "" end)
+	elif .outcome == "unsafe" then "sanitize " + ("unsafe" | c("31"))
+	    + ": " + (.summary // "") + " (" + (.cmd // "") + ")"
+	else "sanitize " + .outcome
+	    + (if .reason then ": " + .reason else "" end) end)
+       + "\n           "
+       + ($c.differential // {} | if .status == null then "differential -"
+	elif .status == "passed" then "differential " + ("passed" | c("32"))
+	    + " (" + (.path // "?") + ", \(.runs // 0) runs in "
+	    + "\(.seconds // 0) s)"
+	elif .status == "differs" or .status == "unsafe" then
+	    "differential " + (.status | c("31")) + " (" + (.path // "?")
+	    + "): " + (.reason // "")
+	    + (if .input then "\n           input: \(.input_len) bytes, "
+		+ .input[0:64] + (if (.input | length) > 64 then "..."
+				  else "" end)
+	       else "" end)
+	else "differential " + .status
+	    + (if .reason then ": " + .reason else "" end) end)
+       + (if $c.ms then " [\($c.ms | secs)]" else "" end)) end),
 ("bench" | key) + " "
     + (if .output != null then "the output differs at line \(.output.line): "
 	+ "base \(.output.base | tojson), candidate \(.output.cand | tojson)"
@@ -80,4 +107,5 @@ def date: if type == "number" and . > 0
     + (if (.reason // "") != "" then ": " + .reason else "" end)
     + (if .best then " (pesq/best " + .best[0:12] + ")" else "" end),
 ("time" | key) + " llm \(.ms.llm | secs), build \(.ms.build | secs), "
-    + "test \(.ms.test | secs), bench \(.ms.bench | secs)"
+    + "test \(.ms.test | secs), check \(.ms.check // 0 | secs), "
+    + "bench \(.ms.bench | secs)"

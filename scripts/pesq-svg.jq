@@ -54,12 +54,13 @@ def ratio: (. * 100 | round / 100 | tostring) + "x";
 	* (if $k == 0 then 0 else $i / $k end);
   [tickset($hi / $lo)[] | select(. >= $lo and . <= $hi)] as $ticks
 | ((["accepted", "rejected", "inconclusive", "build-failed",
-     "test-failed", "output-differs", "error"]
+     "test-failed", "output-differs", "unsafe", "differs", "error"]
     + ($r.verdicts | keys_unsorted)) | reduce .[] as $v ([];
 	if index([$v]) then . else . + [$v] end)) as $order
 | [$order[] as $v | {key: $v, value: ($r.verdicts[$v] // 0)}
    | select(.value > 0 or (["accepted", "rejected", "inconclusive",
-	"build-failed", "test-failed", "output-differs", "error"]
+	"build-failed", "test-failed", "output-differs", "unsafe", "differs",
+	"error"]
 	| index([$v])))] as $vs
 | ([$vs[].value, 1] | max) as $vmax
 | [

@@ -30,7 +30,8 @@ start_fake() {
 
 # sample_repo DIR: the sample project (t/fixtures/sample) committed in a
 # new repository DIR (made with its parents; any path), with a build and
-# a bench command for a quick run.
+# a bench command for a quick run, and without the checks of
+# pesq-check(5).
 sample_repo() {
 	rm -rf "$1" &&
 	mkdir -p "$1" &&
@@ -43,7 +44,10 @@ sample_repo() {
 		git add . &&
 		git commit -q -m "wordfreq" &&
 		git config pesq.build "make BENCH_WORDS=20000" &&
-		git config pesq.bench ./bench.sh
+		git config pesq.bench ./bench.sh &&
+		# the loop alone: t5004 and t9020 test the checks
+		git config pesq.sanitize false &&
+		git config pesq.differential false
 	)
 }
 
@@ -80,4 +84,21 @@ new_repo() {
 	sample_repo "$1" &&
 	git -C "$1" config pesq.provider openai &&
 	git -C "$1" config pesq.model fake
+}
+
+# LIBFUZZER: clang builds libFuzzer programs (libclang-rt-14-dev).
+test_lazy_prereq LIBFUZZER '
+	printf "%s\n" "#include <stdint.h>" "#include <stddef.h>" \
+	    "int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)" \
+	    "{ return 0; }" >f.c &&
+	clang -fsanitize=fuzzer,address,undefined f.c -o f
+'
+
+# need_libfuzzer: skip the whole script unless clang builds libFuzzer
+# programs.
+need_libfuzzer() {
+	test_have_prereq LIBFUZZER || {
+		skip_all='clang cannot build libFuzzer programs (libclang-rt-14-dev)'
+		test_done
+	}
 }

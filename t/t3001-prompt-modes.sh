@@ -8,12 +8,7 @@ test_description='pesq-prompt: each mode with the built-in templates (golden fil
 # and review the diff like code.
 FIX=$SRC_ROOT/t/fixtures/prompt
 
-show() {
-	jq -r '"mode: \(.prompt.mode)", "est_tokens: \(.prompt.est_tokens)",
-		"trimmed:\(.prompt.trimmed | map(" " + .) | add // "")",
-		"--- system", .prompt.messages[0].content,
-		"--- user", .prompt.messages[1].content' "$1"
-}
+. "$TEST_DIRECTORY"/lib-prompt.sh
 
 # The output minus the prompt is the input, byte for byte.
 check_copy() {

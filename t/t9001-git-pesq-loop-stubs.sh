@@ -25,7 +25,10 @@ new_repo() {
 		echo staged >staged.t && git add staged.t &&
 		echo dirty >>child.c &&
 		git config pesq.bench true &&
-		git config pesq.build true
+		git config pesq.build true &&
+		# no stand-ins for the checks (t9020 tests them)
+		git config pesq.sanitize false &&
+		git config pesq.differential false
 	) &&
 	rm -rf replies log.* && mkdir replies
 }
@@ -207,7 +210,9 @@ test_expect_success 'targets: kernel and libc frames on top are passed over' '
 		git add prog.c &&
 		git commit -q -m prog &&
 		git config pesq.bench true &&
-		git config pesq.build true
+		git config pesq.build true &&
+		git config pesq.sanitize false &&
+		git config pesq.differential false
 	) &&
 	{
 		sample 50 __strcmp_avx2 /usr/lib/x86_64-linux-gnu/libc.so.6 &&

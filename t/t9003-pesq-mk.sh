@@ -30,7 +30,10 @@ test_expect_success 'setup' '
 	printf "prog\n.pesq/\n" >proj/.gitignore &&
 	(cd proj && git add . && git commit -q -m base) &&
 	# the builds, in the sandbox, include pesq.mk from outside proj
-	git config --global pesq.sandbox.readOnly "$SRC_ROOT/pesq.mk"
+	git config --global pesq.sandbox.readOnly "$SRC_ROOT/pesq.mk" &&
+	# no stand-ins for the checks (t9020 tests them)
+	git -C proj config pesq.sanitize false &&
+	git -C proj config pesq.differential false
 '
 
 test_expect_success 'including pesq.mk keeps the default goal' '
@@ -81,6 +84,8 @@ test_expect_success PERF 'pesq/best moved: make pesq-profile profiles again' '
 # needed (the base is older than them).
 new_proj() {
 	git clone -q proj "$1" &&
+	git -C "$1" config pesq.sanitize false &&
+	git -C "$1" config pesq.differential false &&
 	mkdir "$1/.pesq" &&
 	git -C "$1" rev-parse HEAD >"$1/.pesq/base" &&
 	touch -d "2005-04-07 22:13:13" "$1/.pesq/base" &&

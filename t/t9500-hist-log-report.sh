@@ -118,7 +118,7 @@ test_expect_success 'show: the outcome, the statistics and the diff' '
 	bench      1.6x (CI 1.5-1.7), p 0.001, 1 rounds, cpu time, medians 0.5 s -> 0.3 s
 	machine    Test CPU, 2 cores, Linux 6.1 x86_64
 	verdict    accepted: because
-	time       llm 200 ms, build 2 s, test 300 ms, bench 1.6 s
+	time       llm 200 ms, build 2 s, test 300 ms, check 0 ms, bench 1.6 s
 
 	diff --git a/count.c b/count.c
 	index I
@@ -185,7 +185,7 @@ test_expect_success 'report: totals worked out by hand' '
 	speedup      median 1.425x, best 1.6x
 	pesq/best    2x over 2 accepted steps
 	tokens       1070 (725 in, 345 out)
-	time         llm 0.8 s, build 8 s, test 1.2 s, bench 5.4 s
+	time         llm 0.8 s, build 8 s, test 1.2 s, check 0 s, bench 5.4 s
 	EOF
 	test_cmp expect actual
 '
@@ -206,7 +206,7 @@ test_expect_success XMLLINT 'report --svg: well-formed, one point per accepted a
 	test_grep "^attempts     5" out &&
 	xmllint --noout report.svg &&
 	test "$(grep -c "class=\"point\"" report.svg)" = 2 &&
-	test "$(grep -c "class=\"bar\"" report.svg)" = 7 &&
+	test "$(grep -c "class=\"bar\"" report.svg)" = 9 &&
 	test_grep "<title>table_find/1 1.6x, cumulative 2x</title>" report.svg
 '
 

@@ -10,15 +10,9 @@ an example, and gc keeps the report.'
 . "$TEST_DIRECTORY"/lib-e2e.sh
 
 test_expect_success 'setup: the sample and the replies' '
-	mkdir r &&
-	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
-	    --exclude="*.o" --exclude=wordfreq --exclude=gentext \
-	    --exclude=bench.txt .) | (cd r && tar xf -) &&
+	sample_repo r &&
 	(
 		cd r &&
-		git init -q &&
-		git add . &&
-		git commit -q -m wordfreq &&
 		git config pesq.build "make BENCH_WORDS=20000" &&
 		git config pesq.bench ./bench.sh &&
 		git config pesq.provider openai &&

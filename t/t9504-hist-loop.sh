@@ -29,6 +29,7 @@ test_expect_success 'setup: a run with a correction' '
 		echo "int child(void);" >child.c &&
 		git add . && git commit -q -m base &&
 		git config pesq.bench true && git config pesq.build true &&
+		git config pesq.sanitize false && git config pesq.differential false &&
 		git pesq run -S ../stacks.folded >../out 2>../err
 	)
 '

@@ -9,10 +9,17 @@
 int
 notes_read(git_repository *repo, const git_oid *commit, struct sbuf *out)
 {
+	return notes_read_ref(repo, NOTES_REF, commit, out);
+}
+
+int
+notes_read_ref(git_repository *repo, const char *ref, const git_oid *commit,
+	       struct sbuf *out)
+{
 	git_note *note = NULL;
 	int r;
 
-	r = git_note_read(&note, repo, NOTES_REF, commit);
+	r = git_note_read(&note, repo, ref, commit);
 	if (r == GIT_ENOTFOUND)
 		return 0;
 	if (r < 0)
@@ -24,8 +31,8 @@ notes_read(git_repository *repo, const git_oid *commit, struct sbuf *out)
 
 /* One try: read the ref, make the notes commit, move the ref by CAS. */
 static int
-append_once(git_repository *repo, const git_oid *commit, const char *line,
-	    size_t len, int flags, const git_signature *sig)
+append_once(git_repository *repo, const char *ref, const git_oid *commit,
+	    const char *line, size_t len, int flags, const git_signature *sig)
 {
 	git_oid old, new;
 	git_commit *parent = NULL;
@@ -33,7 +40,7 @@ append_once(git_repository *repo, const git_oid *commit, const char *line,
 	struct sbuf text = SBUF_INIT;
 	int have_old, r;
 
-	r = repo_ref_get(repo, NOTES_REF, &old);
+	r = repo_ref_get(repo, ref, &old);
 	if (r < 0 && r != GIT_ENOTFOUND)
 		return r;
 	have_old = r == 0;
@@ -55,7 +62,7 @@ append_once(git_repository *repo, const git_oid *commit, const char *line,
 				   text.buf, 1);
 	if (r < 0)
 		goto done;
-	r = repo_ref_cas(repo, NOTES_REF, &new, have_old ? &old : NULL,
+	r = repo_ref_cas(repo, ref, &new, have_old ? &old : NULL,
 			 "pesq: note");
 done:
 	git_note_free(note);
@@ -68,13 +75,20 @@ int
 notes_append(git_repository *repo, const git_oid *commit, const char *line,
 	     size_t len, int flags)
 {
+	return notes_append_ref(repo, NOTES_REF, commit, line, len, flags);
+}
+
+int
+notes_append_ref(git_repository *repo, const char *ref, const git_oid *commit,
+		 const char *line, size_t len, int flags)
+{
 	git_signature *sig = NULL;
 	int r, i;
 
 	if ((r = repo_signature(repo, 0, &sig)) < 0)
 		return r;
 	for (i = 0; i < NOTES_TRIES; i++) {
-		r = append_once(repo, commit, line, len, flags, sig);
+		r = append_once(repo, ref, commit, line, len, flags, sig);
 		if (r != GIT_EEXISTS && r != GIT_EMODIFIED && r != GIT_ELOCKED)
 			break;
 		if (r == GIT_ELOCKED) {

@@ -42,4 +42,14 @@ int notes_append(git_repository *repo, const git_oid *commit,
  */
 int notes_read(git_repository *repo, const git_oid *commit, struct sbuf *out);
 
+/*
+ * The same for another notes ref (e.g. "refs/notes/pesq-check", where
+ * the checks keep what they learn about a base commit).
+ */
+int notes_append_ref(git_repository *repo, const char *ref,
+		     const git_oid *commit, const char *line, size_t len,
+		     int flags);
+int notes_read_ref(git_repository *repo, const char *ref,
+		   const git_oid *commit, struct sbuf *out);
+
 #endif

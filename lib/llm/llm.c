@@ -335,7 +335,11 @@ llm_output(struct sbuf *out, const struct jsonl_rec *rec,
 	struct jw w;
 	int failed;
 
-	jsonl_path_str(rec, "fn", &fn);
+	/* a check (pesq-prompt --check) defines the fuzzer's entry point */
+	if (jsonl_streq(rec, jsonl_path(rec, "prompt.mode"), "check"))
+		sbuf_adds(&fn, "LLVMFuzzerTestOneInput");
+	else
+		jsonl_path_str(rec, "fn", &fn);
 	if (!strcmp(r->finish.buf, "length")) {
 		sbuf_adds(&msg, "reply truncated at the output token limit");
 		if (r->reasoning_tokens)

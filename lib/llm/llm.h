@@ -114,10 +114,12 @@ struct llm_result {
 /*
  * Append rec, minus any llm and candidate members, plus llm (from res)
  * and either candidate {code, summary} extracted from the reply for the
- * function rec.fn, or error {stage: "llm", msg} when the reply was cut at
- * the token limit or the context window, refused, has no code block defining the function, or
- * that code holds a NUL byte (which would end up in a C file); then a
- * newline. Returns 0 for a candidate, 1 for an error.
+ * function rec.fn (for LLVMFuzzerTestOneInput when rec.prompt.mode is
+ * "check": a differential check), or error {stage: "llm", msg} when the
+ * reply was cut at the token limit or the context window, refused, has
+ * no code block defining the function, or that code holds a NUL byte
+ * (which would end up in a C file); then a newline. Returns 0 for a
+ * candidate, 1 for an error.
  */
 int llm_output(struct sbuf *out, const struct jsonl_rec *rec,
 	       const struct llm_result *res);

@@ -16,7 +16,7 @@
 
 static const char *const names[] = {
 	"accepted", "rejected", "inconclusive", "build-failed",
-	"test-failed", "output-differs", "error"
+	"test-failed", "output-differs", "unsafe", "differs", "error"
 };
 
 const char *
@@ -31,6 +31,8 @@ bench_result_release(struct bench_result *r)
 	sbuf_release(&r->reason);
 	sbuf_release(&r->test);
 	sbuf_release(&r->bench);
+	sbuf_release(&r->checks);
+	sbuf_release(&r->checks_note);
 }
 
 /*
@@ -468,7 +470,8 @@ bench_judge(const struct bench_opt *o, const char *base_dir,
 	jw_obj(&w);
 	params(&w, o, &o->param);
 	machine(&w);
-	if (check(o, base_dir, cand_dir, status, &w, r) == 0)
+	if (check(o, base_dir, cand_dir, status, &w, r) == 0 &&
+	    (!o->gate || o->gate(o->gate_arg, r) == 0))
 		timing(o, &o->param, base_dir, cand_dir, status, &w, r);
 	else if (r->verdict == BENCH_ERROR) {
 		jw_key(&w, "reason");

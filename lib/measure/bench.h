@@ -20,11 +20,13 @@
 enum bench_verdict {
 	BENCH_ACCEPTED, BENCH_REJECTED, BENCH_INCONCLUSIVE,
 	BENCH_BUILD_FAILED, BENCH_TEST_FAILED, BENCH_OUTPUT_DIFFERS,
-	BENCH_ERROR
+	BENCH_UNSAFE, BENCH_DIFFERS, BENCH_ERROR
 };
 
 /* "accepted", "rejected", ..., "error": static strings. */
 const char *bench_verdict_name(enum bench_verdict v);
+
+struct bench_result;
 
 struct bench_opt {
 	const char *bench_cmd;		/* required */
@@ -45,6 +47,13 @@ struct bench_opt {
 	void *refresh_arg;
 	void (*progress)(void *arg, const struct timing_stats *st);
 	void *arg;
+	/*
+	 * The checks between the output check and the timing (lib/check,
+	 * through pesq-bench): when set and it returns nonzero, it has set
+	 * r's verdict and reason and nothing is timed. May be NULL.
+	 */
+	int (*gate)(void *arg, struct bench_result *r);
+	void *gate_arg;
 };
 
 struct bench_result {
@@ -52,12 +61,14 @@ struct bench_result {
 	struct sbuf reason;	/* one line for people */
 	struct sbuf test;	/* the `test` object (JSON), empty if none */
 	struct sbuf bench;	/* the `bench` object (JSON), empty if none */
+	struct sbuf checks;	/* the `checks` object (JSON), empty if none */
+	struct sbuf checks_note;	/* the same for the ledger */
 	struct timing_stats st;	/* valid when timing happened */
 	int timed;		/* timing happened (accepted/rejected/inconclusive) */
 };
 
 #define BENCH_RESULT_INIT { BENCH_ERROR, SBUF_INIT, SBUF_INIT, SBUF_INIT, \
-	{ 0 }, 0 }
+	SBUF_INIT, SBUF_INIT, { 0 }, 0 }
 
 void bench_result_release(struct bench_result *r);
 

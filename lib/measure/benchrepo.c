@@ -3,10 +3,12 @@
 #include <string.h>
 
 #include "measure/benchrepo.h"
+#include "measure/verdict.h"
 #include "ledger/best.h"
 #include "ledger/notes.h"
 #include "ledger/repo.h"
 #include "attempt/slot.h"
+#include "base/xalloc.h"
 
 static int
 resolve(git_repository *repo, const struct jsonl_rec *rec, const char *path,
@@ -273,6 +275,13 @@ benchrepo_ledger(git_repository *repo, const struct jsonl_rec *rec,
 		if (line_end(repo, &pl->commit, &w, &line, err) < 0)
 			goto out;
 	}
+	if (r->checks_note.len) {
+		line_start(&w, &line, "checks", id, when);
+		jw_key(&w, "checks");
+		jw_raw(&w, r->checks_note.buf, r->checks_note.len);
+		if (line_end(repo, &pl->commit, &w, &line, err) < 0)
+			goto out;
+	}
 	if (r->bench.len) {
 		line_start(&w, &line, "bench", id, when);
 		jw_key(&w, "bench");
@@ -362,4 +371,78 @@ benchrepo_store_noise(git_repository *repo, double noise, struct sbuf *err)
 		sbuf_addf(err, "cannot set pesq.noise: %s", repo_errmsg());
 	git_config_free(cfg);
 	return r;
+}
+
+int
+benchrepo_settings(git_repository *repo, const char *bench, const char *test,
+		   const char *build, struct bench_opt *bo,
+		   struct sbuf *build_cmd, double *noise, struct sbuf *err)
+{
+	struct sbuf s = SBUF_INIT;
+	int ret = 0;
+
+	if (bench)
+		bo->bench_cmd = xstrdup(bench);
+	else if (repo && repo_config_str(repo, "bench", &s) > 0)
+		bo->bench_cmd = sbuf_detach(&s, NULL);
+	else {
+		sbuf_adds(err, "no benchmark command: give --bench or set "
+			  "pesq.bench");
+		return -1;
+	}
+	if (test)
+		bo->test_cmd = xstrdup(test);
+	else if (repo && repo_config_str(repo, "test", &s) > 0)
+		bo->test_cmd = sbuf_detach(&s, NULL);
+	if (build)
+		sbuf_adds(build_cmd, build);
+	else if (!repo || repo_config_str(repo, "build", build_cmd) <= 0)
+		sbuf_adds(build_cmd, "make");
+	if (repo && benchrepo_read_noise(repo, noise, err) < 0)
+		ret = -1;
+	sbuf_release(&s);
+	return ret;
+}
+
+int
+benchrepo_calibrate(git_repository *repo, const struct bench_opt *o,
+		    const char *base_dir, const struct slot_opt *builds,
+		    struct sbuf *out, struct sbuf *msg)
+{
+	struct bench_result r = BENCH_RESULT_INIT;
+	struct worktree wt;
+	const char *dir = base_dir;
+	char hex[GIT_OID_HEXSZ + 1] = "";
+	double nz = -1;
+	int stored = 0, k;
+
+	if (!dir) {
+		k = benchrepo_best_base(repo, builds, &wt, hex, msg);
+		if (k != 0)
+			return k < 0 ? 3 : 1;
+		dir = wt.path;
+	}
+	bench_calibrate(o, dir, &r, &nz);
+	if (r.verdict != BENCH_ERROR && !base_dir) {
+		if (benchrepo_store_noise(repo, nz, msg) < 0) {
+			worktree_close(&wt);
+			bench_result_release(&r);
+			return 3;
+		}
+		stored = 1;
+	}
+	if (!base_dir)
+		worktree_close(&wt);
+	verdict_calibrate_record(&r, base_dir ? base_dir : hex, nz, stored,
+				 out);
+	if (r.verdict == BENCH_ERROR)
+		sbuf_add(msg, r.reason.buf, r.reason.len);
+	else
+		sbuf_addf(msg, "noise floor %.2f%% (%g%% CI %.4f-%.4f, %zu "
+			  "rounds)%s", nz * 100, o->param.confidence * 100,
+			  r.st.lo, r.st.hi, r.st.rounds, stored ?
+			  ", stored in pesq.noise" : "");
+	k = r.verdict == BENCH_ERROR;
+	bench_result_release(&r);
+	return k;
 }

@@ -57,8 +57,8 @@ int benchrepo_refresh(void *arg, struct sbuf *err);
  * Leave the verdict in git: when r is accepted and o->advance is set,
  * advance pesq/best (best.h), with an "accepted" line in the new commit's
  * note (when pesq/best moved meanwhile, r becomes an error with that
- * reason); then append the test, bench and verdict lines to the note of
- * the attempt's commit. Returns 0, or -1 when a note could not be
+ * reason); then append the test, checks, bench and verdict lines to the
+ * note of the attempt's commit. Returns 0, or -1 when a note could not be
  * written (err says why).
  */
 int benchrepo_ledger(git_repository *repo, const struct jsonl_rec *rec,
@@ -81,6 +81,29 @@ int benchrepo_best_base(git_repository *repo, const struct slot_opt *o,
  */
 int benchrepo_read_noise(git_repository *repo, double *noise,
 			 struct sbuf *err);
+
+/*
+ * pesq-bench's settings, the options (NULL when not given) first, then
+ * git config (repo may be NULL): bo->bench_cmd and bo->test_cmd
+ * (malloc'd), the build command (default "make") into build, pesq.noise
+ * into *noise. Returns 0, or -1 with err set (no benchmark command, a
+ * noise that is not a number).
+ */
+int benchrepo_settings(git_repository *repo, const char *bench,
+		       const char *test, const char *build, struct bench_opt *bo,
+		       struct sbuf *build_cmd, double *noise, struct sbuf *err);
+
+/*
+ * --calibrate: the base (base_dir, or pesq/best built in the worktree
+ * "base") against itself, and the noise floor stored in pesq.noise
+ * (git mode). The record is appended to out, the line for people (or
+ * what failed) to msg. Returns 0; 1 when the calibration failed; 3 (or
+ * 1 when the base does not build) when there is no base to measure, then
+ * nothing is in out.
+ */
+int benchrepo_calibrate(git_repository *repo, const struct bench_opt *o,
+			const char *base_dir, const struct slot_opt *builds,
+			struct sbuf *out, struct sbuf *msg);
 
 /* Set pesq.noise in the repository's config. Returns 0 or -1 (err). */
 int benchrepo_store_noise(git_repository *repo, double noise, struct sbuf *err);

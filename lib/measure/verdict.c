@@ -239,7 +239,7 @@ verdict_record(const struct jsonl_rec *rec, const struct bench_result *r,
 	       struct sbuf *out)
 {
 	static const char *const mine[] = {
-		"test", "bench", "verdict", "verdict_reason", NULL
+		"test", "bench", "checks", "verdict", "verdict_reason", NULL
 	};
 	struct jw w;
 
@@ -253,6 +253,10 @@ verdict_record(const struct jsonl_rec *rec, const struct bench_result *r,
 	if (r->bench.len) {
 		jw_key(&w, "bench");
 		jw_raw(&w, r->bench.buf, r->bench.len);
+	}
+	if (r->checks.len) {
+		jw_key(&w, "checks");
+		jw_raw(&w, r->checks.buf, r->checks.len);
 	}
 	jw_key(&w, "verdict");
 	jw_str(&w, bench_verdict_name(r->verdict));

@@ -16,8 +16,8 @@ uint64_t verdict_seed(const char *id);
 
 /*
  * The output record, and a newline, appended to out: every member of rec
- * except test, bench, verdict and verdict_reason, then r's test and
- * bench objects (when there are), verdict and verdict_reason.
+ * except test, bench, checks, verdict and verdict_reason, then r's test,
+ * bench and checks objects (when there are), verdict and verdict_reason.
  */
 void verdict_record(const struct jsonl_rec *rec, const struct bench_result *r,
 		    struct sbuf *out);

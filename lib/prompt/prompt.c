@@ -176,7 +176,7 @@ trim_next(struct prompt_job *j)
 static int
 tpl_index(const struct prompt_job *j)
 {
-	return j->fail ? PROMPT_TPL_CORRECT :
+	return j->check ? PROMPT_TPL_CHECK : j->fail ? PROMPT_TPL_CORRECT :
 	    j->parent ? PROMPT_TPL_PARENT : PROMPT_TPL_LEAF;
 }
 
@@ -208,11 +208,14 @@ render(const struct prompt_job *j, struct sbuf *sys, struct sbuf *user)
 			{ "failure", j->failure.buf },
 			{ "parallel", j->parallel.buf },
 			{ "trimmed", trimmed.buf },
+			{ "orig", j->orig.buf },
+			{ "check_failure", j->check_fail.buf },
 		};
 		size_t nv = sizeof(v) / sizeof(*v);
 
 		sbuf_reset(sys);
-		prompt_render(sys, tpl->text[PROMPT_TPL_SYSTEM], v, nv);
+		prompt_render(sys, tpl->text[j->check ? PROMPT_TPL_CHECK_SYSTEM :
+					     PROMPT_TPL_SYSTEM], v, nv);
 		sbuf_rtrim(sys);
 		sbuf_reset(user);
 		prompt_render(user, tpl->text[which], v, nv);
@@ -346,7 +349,12 @@ setup(struct prompt_job *j, struct sbuf *err)
 		return -1;
 	}
 
-	prompt_setup_failure(j);
+	if (j->opt->check) {
+		j->check = 1;
+		prompt_setup_check(j);
+	} else {
+		prompt_setup_failure(j);
+	}
 	if (j->fail && (prompt_get_str(rec, "candidate.code", &j->cand) < 0 ||
 			!j->cand.len)) {
 		sbuf_addf(err, "nothing to correct: no 'candidate.code' for "
@@ -400,7 +408,8 @@ emit(const struct prompt_job *j, const struct sbuf *sys,
      const struct sbuf *user, struct sbuf *out)
 {
 	static const char *const skip[] = { "prompt", NULL };
-	const char *mode = j->fail ? "correct" : "optimize";
+	const char *mode = j->check ? "check" : j->fail ? "correct" :
+	    "optimize";
 	struct sbuf msgs = SBUF_INIT;
 	unsigned char d[32];
 	struct sha256 c;
@@ -462,7 +471,7 @@ job_release(struct prompt_job *j)
 	struct sbuf *sb[] = {
 		&j->fn, &j->file, &j->sig, &j->code, &j->child, &j->cand,
 		&j->summary, &j->tmp, &j->profile, &j->failure, &j->flags,
-		&j->parallel, &j->task, &j->where,
+		&j->parallel, &j->task, &j->where, &j->orig, &j->check_fail,
 	};
 
 	for (size_t i = 0; i < sizeof(sb) / sizeof(*sb); i++)
@@ -503,7 +512,7 @@ prompt_record(const struct jsonl_rec *rec, const struct prompt_opt *opt,
 		struct sbuf *sb[] = {
 			&j.fn, &j.file, &j.sig, &j.code, &j.child, &j.cand,
 			&j.summary, &j.tmp, &j.profile, &j.failure, &j.flags,
-			&j.parallel, &j.task, &j.where,
+			&j.parallel, &j.task, &j.where, &j.orig, &j.check_fail,
 		};
 
 		for (size_t i = 0; i < sizeof(sb) / sizeof(*sb); i++)
@@ -523,8 +532,8 @@ prompt_record(const struct jsonl_rec *rec, const struct prompt_opt *opt,
 		if (msg) {
 			sbuf_reset(msg);
 			sbuf_addf(msg, "%s: %s, %ld tokens", j.fn.buf,
-				  j.fail ? "correct" : j.parent ?
-				  "optimize (parent)" : "optimize",
+				  j.check ? "check" : j.fail ? "correct" :
+				  j.parent ? "optimize (parent)" : "optimize",
 				  prompt_est_tokens(sys.len + user.len));
 			if (j.ntrim)
 				sbuf_addf(msg, ", %zu trimmed", j.ntrim);

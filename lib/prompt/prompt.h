@@ -20,6 +20,8 @@ enum {
 	PROMPT_TPL_LEAF,	/* "optimize-leaf" */
 	PROMPT_TPL_PARENT,	/* "optimize-parent" */
 	PROMPT_TPL_CORRECT,	/* "correct" */
+	PROMPT_TPL_CHECK_SYSTEM,	/* "check-system": check mode's system */
+	PROMPT_TPL_CHECK,	/* "check": write a differential check */
 	PROMPT_NTPL
 };
 
@@ -112,6 +114,7 @@ struct prompt_opt {
 	const struct prompt_tpl *tpl;
 	const struct prompt_examples *ex;	/* may be NULL */
 	long max_tokens;			/* <= 0: no budget */
+	int check;	/* ask for a differential check (pesq-check(5)) */
 };
 
 /* The token estimate of n bytes of text: ceil(n / 4). */

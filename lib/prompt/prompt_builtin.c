@@ -133,12 +133,81 @@ static const char tpl_correct[] =
 	"Reply with one ```{{fence}} block holding the complete new `{{fn}}` and\n"
 	"any static helpers it needs, then one line \"Summary: ...\".\n";
 
+static const char tpl_check_system[] =
+	"You are an expert in testing {{lang}} code. You write differential checks:\n"
+	"libFuzzer targets that call a new version of a function and its original\n"
+	"on the same inputs, and stop the program when the two behave differently.\n"
+	"A check that fails on the original itself is useless: it must be exact\n"
+	"about what the function promises, and careful about everything else.\n"
+	"\n"
+	"How to reply:\n"
+	"- Exactly one fenced code block, ```{{fence}} ... ```, holding the check for\n"
+	"  the function `{{fn}}`: a complete {{lang}} source that defines\n"
+	"  `int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)`, preceded\n"
+	"  by the #include lines of the standard headers it needs and any static\n"
+	"  helpers, with names that clash with nothing shown.\n"
+	"- After the block, exactly one line: \"Summary: \" and one sentence saying\n"
+	"  what the check compares.\n"
+	"- Nothing else: no other code blocks, no text before the block.\n";
+
+static const char tpl_check[] =
+	"Task: write a differential check for the function `{{fn}}` ({{where}}).\n"
+	"\n"
+	"## The contract\n"
+	"\n"
+	"The check is compiled at the end of the file that defines `{{fn}}`\n"
+	"({{file}}), after a copy of the original definition renamed `{{orig}}`\n"
+	"(same signature and linkage). So it can call `{{fn}}` (the new version,\n"
+	"whatever it turns out to be), `{{orig}}` (the original, shown below) and\n"
+	"everything else visible in that file: its types, macros, static functions\n"
+	"and globals, and the headers it includes. The program's `main` is renamed\n"
+	"away; its other object files are linked when they define what the check\n"
+	"calls.\n"
+	"\n"
+	"The check:\n"
+	"- defines `int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)`,\n"
+	"  which returns 0;\n"
+	"- makes the inputs of `{{fn}}` from `data`: its arguments and the data\n"
+	"  structures it reads, built the way its callers build them, so that the\n"
+	"  edge cases of its domain are reachable (empty, very long, extreme\n"
+	"  values, repeated calls);\n"
+	"- calls `{{fn}}` and `{{orig}}` on equal, separate copies of those inputs\n"
+	"  and compares everything a caller can observe: the result, the buffers\n"
+	"  it writes, the state of the structures it changes;\n"
+	"- when they differ, prints one line to stderr saying which call gave\n"
+	"  which values, then calls `abort()`;\n"
+	"- frees what it allocates (leaks count as errors), stays within what it\n"
+	"  allocates, does not depend on time, addresses or state left from\n"
+	"  earlier inputs, and calls each function at most a few thousand times\n"
+	"  per input.\n"
+	"\n"
+	"It is built with clang -fsanitize=fuzzer,address,undefined and run for a\n"
+	"few seconds, first with `{{fn}}` being the original itself: any crash or\n"
+	"sanitizer report then is the check's fault, and the check is not used.\n"
+	"\n"
+	"## The function\n"
+	"\n"
+	"```{{fence}}\n"
+	"{{code}}\n"
+	"```\n"
+	"\n"
+	"{{context}}\n"
+	"\n"
+	"{{trimmed}}\n"
+	"\n"
+	"{{check_failure}}\n"
+	"\n"
+	"Reply with one ```{{fence}} block holding the check, then one line\n"
+	"\"Summary: ...\".\n";
+
 const char *const prompt_tpl_names[PROMPT_NTPL] = {
 	"system", "optimize-leaf", "optimize-parent", "correct",
+	"check-system", "check",
 };
 
 static const char *const builtin[PROMPT_NTPL] = {
 	tpl_system, tpl_optimize_leaf, tpl_optimize_parent, tpl_correct,
+	tpl_check_system, tpl_check,
 };
 
 const char *

@@ -148,7 +148,7 @@ prompt_setup_hot(struct prompt_job *j, struct sbuf *profile)
 	int into = jsonl_path(rec, "hot.inlined_into"), i, n;
 	long long first = jsonl_path_int(rec, "def.line", 0);
 
-	if (!j->fail && first > 0 && mark_code(j, (long)first))
+	if (!j->fail && !j->check && first > 0 && mark_code(j, (long)first))
 		sbuf_adds(profile, "\nThe lines marked `/* hot: N% */` in "
 			  "the code below hold N% of the samples in its own "
 			  "code (the marks are pesq's, not in the file: leave "

@@ -21,15 +21,18 @@ struct prompt_item {
 	int pinned;		/* a type the signature names: kept */
 };
 
-enum { FAIL_NONE, FAIL_BUILD, FAIL_TEST, FAIL_OUTPUT };
+enum { FAIL_NONE, FAIL_BUILD, FAIL_TEST, FAIL_OUTPUT, FAIL_UNSAFE,
+	FAIL_DIFFERS };
 
 struct prompt_job {
 	const struct jsonl_rec *rec;
 	const struct prompt_opt *opt;
 	int fail;		/* FAIL_NONE: optimize mode */
+	int check;		/* check mode: write a differential check */
 	int parent;
 	struct sbuf fn, file, sig, code, child, cand, summary, tmp;
 	struct sbuf profile, failure, flags, parallel, task, where;
+	struct sbuf orig, check_fail;	/* check mode: pesq_orig_F, a retry */
 	char line[32];
 	const char *lang, *fence;
 	struct prompt_item *items[NKIND];
@@ -71,6 +74,16 @@ void prompt_sect_context(const struct prompt_job *j, struct sbuf *sb);
 void prompt_sect_callee(const struct prompt_job *j, struct sbuf *sb);
 void prompt_sect_examples(const struct prompt_job *j, struct sbuf *sb);
 void prompt_sect_trimmed(const struct prompt_job *j, struct sbuf *sb);
+
+/*
+ * The checks (prompt_check.c): prompt_setup_check fills j->orig and, when
+ * the record's check failed on the original, j->check_fail; and
+ * prompt_check_failure fills j->failure and j->fail for a candidate the
+ * checks refused (verdict "unsafe" or "differs"), returning 0, or -1 for
+ * another verdict.
+ */
+void prompt_setup_check(struct prompt_job *j);
+int prompt_check_failure(struct prompt_job *j, const char *verdict);
 
 /*
  * Hot lines and inlining (prompt_hot.c): in optimize mode, mark the lines

@@ -268,6 +268,7 @@ prompt_setup_failure(struct prompt_job *j)
 		if (prompt_get_str(j->rec, "bench.diff", &log) < 0)
 			prompt_get_str(j->rec, "bench.log", &log);
 	} else {
+		prompt_check_failure(j, v);
 		return;
 	}
 	sbuf_adds(&j->failure, head);

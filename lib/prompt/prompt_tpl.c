@@ -14,7 +14,8 @@
 static const char *const known[] = {
 	"fn", "file", "line", "where", "signature", "lang", "fence", "task",
 	"child", "code", "candidate", "summary", "profile", "callee",
-	"context", "examples", "failure", "parallel", "trimmed", NULL,
+	"context", "examples", "failure", "parallel", "trimmed", "orig",
+	"check_failure", NULL,
 };
 
 void
