@@ -32,6 +32,7 @@ PESQ_MAX_ROUNDS ?=
 PESQ_MIN_GAIN ?=
 PESQ_OUTPUT_CHECK ?=
 PESQ_BENCH_BUDGET ?=
+PESQ_MAX_RSS_GROWTH ?=
 PESQ_PARALLEL ?=
 PESQ_THREADS ?=
 PESQ_DIR ?= .pesq
@@ -59,6 +60,7 @@ pesq_run_opts = $(pesq_common) \
 	$(if $(filter false no off 0,$(PESQ_OUTPUT_CHECK)),--no-output-check,$(if \
 	    $(PESQ_OUTPUT_CHECK),--output-check)) \
 	$(if $(PESQ_BENCH_BUDGET),--bench-budget '$(PESQ_BENCH_BUDGET)') \
+	$(if $(PESQ_MAX_RSS_GROWTH),--max-rss-growth '$(PESQ_MAX_RSS_GROWTH)') \
 	$(if $(filter true yes on 1,$(PESQ_PARALLEL)),--parallel) \
 	$(if $(filter false no off 0,$(PESQ_PARALLEL)),--no-parallel) \
 	$(if $(PESQ_THREADS),--threads '$(PESQ_THREADS)')
