@@ -1,0 +1,90 @@
+#!/bin/sh
+test_description='git pesq run --parallel: a loop on threads, judged on wall time
+
+The sample project with its second program, blocksum, whose hot function
+sum_blocks sums independent blocks; the model, played by fake-llm,
+answers with the race-free 2-thread version shipped with the sample. The
+targets are the hot functions that hold a loop; the request asks for
+threads; the candidate goes through ThreadSanitizer and is then judged
+on wall time, with its CPU time beside it.'
+. ./test-lib.sh
+
+. "$TEST_DIRECTORY"/lib-e2e.sh
+
+cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+if [ "$cpus" -lt 2 ]; then
+	skip_all="only $cpus CPU online: a 2-thread version cannot be faster on wall time here"
+	test_done
+fi
+
+REPLIES=$SRC_ROOT/t/fixtures/sample/pesq/replies
+
+# code_of_reply FILE: the code block of a canned reply.
+code_of_reply() {
+	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" "$1" | sed "1d;\$d"
+}
+
+test_expect_success 'setup' '
+	code_of_reply "$REPLIES/sum_blocks.txt" >par.c &&
+	grep pthread_create par.c &&
+	# count_word is hottest but holds no loop; sum_blocks does
+	cat >stacks.folded <<-\EOF &&
+	wordfreq;main;count_file;count_line;count_word 9500
+	blocksum;main;sum_blocks 9000
+	EOF
+	new_repo r1 &&
+	git -C r1 config pesq.bench ./bench-sums.sh &&
+	git -C r1 config pesq.test "make test" &&
+	git -C r1 config --unset pesq.sanitize &&
+	reply "Task: make the function \`sum_blocks\`" par.c >script
+'
+
+test_expect_success 'the loop on 2 threads is accepted on wall time' '
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(
+		cd r1 &&
+		git pesq run -v --parallel --threads 2 --no-chain -n 1 \
+			-S ../stacks.folded >../out 2>../err
+	) &&
+	test_grep "targets: skipped, no loop to run on threads: .*count_word" err &&
+	test_grep "sum_blocks: ask the model (fake) for a version on 2 threads" err &&
+	grep "^sum_blocks  *leaf  *1  accepted" out &&
+	(cd r1 && git pesq log --json) >log.jsonl &&
+	jq -r "[.fn, .verdict, .metric, .threads] | @tsv" log.jsonl >actual &&
+	printf "sum_blocks\taccepted\twall\t2\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'the request asked for threads' '
+	jq -r ".body.messages[-1].content" fake.log >asked &&
+	test_grep "^Task: make the function .sum_blocks. (sums.c:[0-9]*) faster by running the independent iterations of its hot loop on 2 threads" asked &&
+	test_grep "compiled with -pthread: use POSIX" asked &&
+	test_grep "At most 2 threads in all" asked
+'
+
+test_expect_success 'ThreadSanitizer ran on it before the A/B, and found nothing' '
+	jq -r ".checks.sanitize | [.outcome, (.kinds | join(\",\"))] | @tsv" \
+		log.jsonl >actual &&
+	printf "clean\taddress,undefined,thread\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'git pesq show: wall time, CPU time beside it, efficiency' '
+	id=$(jq -r .id log.jsonl) &&
+	(cd r1 && git pesq show --no-color "$id") >show &&
+	test_grep "^checks     sanitize clean (address,undefined, thread)" show &&
+	test_grep "^bench      [0-9.]*x .*wall time" show &&
+	test_grep "CPU time [0-9.]* s -> [0-9.]* s" show &&
+	test_grep "2 threads, efficiency [0-9.]*" show &&
+	s=$(jq -r .speedup log.jsonl) &&
+	e=$(sed -n "s/.*efficiency \([0-9.]*\).*/\1/p" show) &&
+	jq -n -e "($s / 2 - $e | fabs) < 0.001"
+'
+
+test_expect_success 'git pesq report gives the efficiency' '
+	(cd r1 && git pesq report) >report &&
+	test_grep "efficiency" report
+'
+
+test_done
