@@ -24,6 +24,38 @@ code_of_reply() {
 	sed -n "/^\`\`\`c\$/,/^\`\`\`\$/p" "$1" | sed "1d;\$d"
 }
 
+test_expect_success 'pesq-loops.jq: a loop holding the heaviest hot line' '
+	loops="$SRC_ROOT/scripts/pesq-loops.jq" &&
+	for f in a b c d
+	do
+		echo "{\"fn\":\"$f\",\"def\":{\"line\":10,\"code\":\"\"}}" ||
+		return 1
+	done >recs &&
+	jq -c --arg a "int
+a(void)
+{
+	/* for ( */
+	while (getopt(c, v) != -1) {
+		x();
+	}
+	sum(&j);
+	for (i = 0; i < n; i++)
+		y(i);
+}" --arg b "int b(void) { return g(\"for (\"); }" \
+	   "if .fn == \"a\" or .fn == \"c\" or .fn == \"d\" then .def.code = \$a
+	    else .def.code = \$b end
+	    | if .fn == \"c\" then .def.hot_lines = [{line: 17, count: 9},
+		{line: 19, count: 1}]
+	      elif .fn == \"d\" then .def.hot_lines = [{line: 19, count: 9},
+		{line: 17, count: 1}] else . end" recs >in.jsonl &&
+	jq -r -f "$loops" in.jsonl | jq -r .fn >kept &&
+	printf "a\nd\n" >expect &&
+	test_cmp expect kept &&
+	jq -r --arg what dropped -f "$loops" in.jsonl >dropped &&
+	printf "b\nc\n" >expect &&
+	test_cmp expect dropped
+'
+
 test_expect_success 'setup' '
 	code_of_reply "$REPLIES/sum_blocks.txt" >par.c &&
 	grep pthread_create par.c &&
