@@ -4,7 +4,9 @@
 # code (comments and literals skipped) and, when the profile gave hot
 # lines (def.hot_lines), its heaviest hot line inside the body of one of
 # them (a loop of a parent that calls its hot child counts, a call
-# before any loop does not). Records with an error pass through
+# before any loop does not). A parent without hot lines is left out: its
+# time is in its child, and nothing says whether it calls it in a loop.
+# Records with an error pass through
 # (pesq-targets.jq tells about them). With --arg what dropped: the names
 # of the functions left out, one a line, instead.
 def blank: gsub("[^\n]"; "");
@@ -40,7 +42,8 @@ def loops: (.def.line // 1) as $line
 def loop_ok: loops as $l
 	| ($l | length) > 0 and
 	  ((.def.hot_lines // []) as $h
-	   | ($h | length) == 0 or ($h | max_by(.count) | .line) as $x
+	   | ($h | length) == 0 and .role != "parent"
+	   or ($h | length) > 0 and ($h | max_by(.count) | .line) as $x
 	     | any($l[]; .[0] <= $x and $x <= .[1]));
 if .error != null then (if $ARGS.named.what == "dropped" then empty else . end)
 elif loop_ok then (if $ARGS.named.what == "dropped" then empty else . end)

@@ -26,7 +26,7 @@ code_of_reply() {
 
 test_expect_success 'pesq-loops.jq: a loop holding the heaviest hot line' '
 	loops="$SRC_ROOT/scripts/pesq-loops.jq" &&
-	for f in a b c d
+	for f in a b c d e
 	do
 		echo "{\"fn\":\"$f\",\"def\":{\"line\":10,\"code\":\"\"}}" ||
 		return 1
@@ -47,12 +47,14 @@ a(void)
 	    | if .fn == \"c\" then .def.hot_lines = [{line: 17, count: 9},
 		{line: 19, count: 1}]
 	      elif .fn == \"d\" then .def.hot_lines = [{line: 19, count: 9},
-		{line: 17, count: 1}] else . end" recs >in.jsonl &&
+		{line: 17, count: 1}] else . end
+	    | if .fn == \"e\" then .role = \"parent\" | .def.code = \$a
+	      else . end" recs >in.jsonl &&
 	jq -r -f "$loops" in.jsonl | jq -r .fn >kept &&
 	printf "a\nd\n" >expect &&
 	test_cmp expect kept &&
 	jq -r --arg what dropped -f "$loops" in.jsonl >dropped &&
-	printf "b\nc\n" >expect &&
+	printf "b\nc\ne\n" >expect &&
 	test_cmp expect dropped
 '
 
