@@ -253,6 +253,12 @@ prompt_setup_failure(struct prompt_job *j)
 		j->fail = FAIL_BUILD;
 		head = "it does not compile.";
 		what = "The build reported:";
+		if (jsonl_path_bool(j->rec, "build.refused", 0)) {
+			/* pesq-apply's rules (the system message) */
+			head = "it was refused before the build: it breaks "
+			    "the rules for the code block.";
+			what = "The reason:";
+		}
 		prompt_get_str(j->rec, "build.log", &log);
 	} else if (!strcmp(v, "test-failed")) {
 		j->fail = FAIL_TEST;
