@@ -27,6 +27,8 @@ PESQ_PROVIDER ?=
 PESQ_MODEL ?=
 PESQ_CALL_GRAPH ?=
 PESQ_BUDGET ?=
+PESQ_PARALLEL ?=
+PESQ_THREADS ?=
 PESQ_DIR ?= .pesq
 PESQ_GIT ?= git
 
@@ -45,7 +47,10 @@ pesq_run_opts = $(pesq_common) \
 	$(if $(PESQ_SAMPLES),--samples '$(PESQ_SAMPLES)') \
 	$(if $(PESQ_PROVIDER),--provider '$(PESQ_PROVIDER)') \
 	$(if $(PESQ_MODEL),--model '$(PESQ_MODEL)') \
-	$(if $(PESQ_BUDGET),--budget '$(PESQ_BUDGET)')
+	$(if $(PESQ_BUDGET),--budget '$(PESQ_BUDGET)') \
+	$(if $(filter true yes on 1,$(PESQ_PARALLEL)),--parallel) \
+	$(if $(filter false no off 0,$(PESQ_PARALLEL)),--no-parallel) \
+	$(if $(PESQ_THREADS),--threads '$(PESQ_THREADS)')
 
 # The commit pesq works from: rewritten only when it changes, so that
 # what depends on it is redone only then.

@@ -19,10 +19,15 @@
 #include "base/version.h"
 
 static const char usage_text[] =
-	"usage: pesq-prompt [-qv] [-c] [-e file] [-m tokens] [-t dir] [file...]\n"
+	"usage: pesq-prompt [-qv] [-c | --parallel [--threads n]] [-e file] "
+	"[-m tokens] [-t dir] [file...]\n"
 	"   or: pesq-prompt --dump-templates dir\n"
 	"\n"
 	"    -c, --check              ask for a differential check instead\n"
+	"    --parallel               ask for a version that runs its hot loop "
+	"on threads\n"
+	"    --threads <n>            threads in all (default: the online "
+	"CPUs)\n"
 	"    -e, --examples <file>    show the accepted attempts in <file>\n"
 	"    -m, --max-tokens <n>     trim context to fit an estimate of <n> "
 	"tokens\n"
@@ -192,6 +197,8 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "check", no_argument, NULL, 'c' },
+		{ "parallel", no_argument, NULL, 'P' },
+		{ "threads", required_argument, NULL, 'N' },
 		{ "examples", required_argument, NULL, 'e' },
 		{ "max-tokens", required_argument, NULL, 'm' },
 		{ "template", required_argument, NULL, 't' },
@@ -203,7 +210,7 @@ main(int argc, char **argv)
 	};
 	struct prompt_examples ex = PROMPT_EXAMPLES_INIT;
 	struct prompt_tpl tpl;
-	struct prompt_opt opt = { &tpl, NULL, 0, 0 };
+	struct prompt_opt opt = { &tpl, NULL, 0, 0, 0, 0 };
 	const char *examples = NULL, *tdir = NULL, *dump = NULL;
 	int c, status = 0;
 	char *end;
@@ -213,6 +220,18 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			opt.check = 1;
+			break;
+		case 'P':
+			opt.parallel = 1;
+			break;
+		case 'N':
+			errno = 0;
+			opt.threads = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || opt.threads < 1 ||
+			    opt.threads > 4096) {
+				warnx("invalid thread count '%s'", optarg);
+				usage(2);
+			}
 			break;
 		case 'e':
 			examples = optarg;
@@ -248,10 +267,22 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (dump) {
-		if (argc || examples || tdir || opt.max_tokens || opt.check)
+		if (argc || examples || tdir || opt.max_tokens || opt.check ||
+		    opt.parallel || opt.threads)
 			usage(2);
 		return dump_templates(dump);
 	}
+	if (opt.check && opt.parallel) {
+		warnx("--check and --parallel exclude each other");
+		usage(2);
+	}
+	if (opt.threads && !opt.parallel) {
+		warnx("--threads needs --parallel");
+		usage(2);
+	}
+	if (opt.parallel && !opt.threads &&
+	    (opt.threads = sysconf(_SC_NPROCESSORS_ONLN)) < 1)
+		opt.threads = 1;
 	if (!quiet && isatty(2))
 		verbose = 1;
 	if (quiet)

@@ -36,7 +36,7 @@ sample_repo() {
 	rm -rf "$1" &&
 	mkdir -p "$1" &&
 	(cd "$SRC_ROOT/t/fixtures/sample" && tar cf - --exclude=./pesq \
-	    --exclude='*.o' --exclude=wordfreq --exclude=gentext \
+	    --exclude='*.o' --exclude=wordfreq --exclude=blocksum --exclude=gentext \
 	    --exclude=bench.txt .) | (cd "$1" && tar xf -) &&
 	(
 		cd "$1" &&

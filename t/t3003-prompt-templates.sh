@@ -8,12 +8,14 @@ test_expect_success '--dump-templates writes the built-in templates (golden)' '
 	pesq-prompt --dump-templates tpl >out 2>err &&
 	test_must_be_empty out &&
 	test_must_be_empty err &&
-	for t in system optimize-leaf optimize-parent correct check-system check
+	for t in system optimize-leaf optimize-parent correct check-system check \
+		optimize-parallel
 	do
 		test_cmp "$FIX/templates/$t.txt" tpl/$t.txt || return 1
 	done &&
 	ls tpl >got &&
-	printf "%s\n" check-system.txt check.txt correct.txt optimize-leaf.txt \
+	printf "%s\n" check-system.txt check.txt correct.txt \
+		optimize-leaf.txt optimize-parallel.txt \
 		optimize-parent.txt system.txt >expect &&
 	test_cmp expect got
 '

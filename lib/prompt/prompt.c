@@ -177,7 +177,8 @@ static int
 tpl_index(const struct prompt_job *j)
 {
 	return j->check ? PROMPT_TPL_CHECK : j->fail ? PROMPT_TPL_CORRECT :
-	    j->parent ? PROMPT_TPL_PARENT : PROMPT_TPL_LEAF;
+	    j->par ? PROMPT_TPL_PARALLEL : j->parent ? PROMPT_TPL_PARENT :
+	    PROMPT_TPL_LEAF;
 }
 
 /* Expand the system template and the mode's template. */
@@ -210,6 +211,8 @@ render(const struct prompt_job *j, struct sbuf *sys, struct sbuf *user)
 			{ "trimmed", trimmed.buf },
 			{ "orig", j->orig.buf },
 			{ "check_failure", j->check_fail.buf },
+			{ "threads", j->threads },
+			{ "threading", j->threading.buf },
 		};
 		size_t nv = sizeof(v) / sizeof(*v);
 
@@ -355,6 +358,7 @@ setup(struct prompt_job *j, struct sbuf *err)
 	} else {
 		prompt_setup_failure(j);
 	}
+	prompt_setup_parallel(j);
 	if (j->fail && (prompt_get_str(rec, "candidate.code", &j->cand) < 0 ||
 			!j->cand.len)) {
 		sbuf_addf(err, "nothing to correct: no 'candidate.code' for "
@@ -449,6 +453,10 @@ emit(const struct prompt_job *j, const struct sbuf *sys,
 	jw_str(&w, hex);
 	jw_key(&w, "mode");
 	jw_str(&w, mode);
+	if (j->par) {
+		jw_key(&w, "threads");
+		jw_int(&w, j->opt->threads);
+	}
 	jw_key(&w, "est_tokens");
 	jw_int(&w, prompt_est_tokens(sys->len + user->len));
 	jw_key(&w, "trimmed");
@@ -472,6 +480,7 @@ job_release(struct prompt_job *j)
 		&j->fn, &j->file, &j->sig, &j->code, &j->child, &j->cand,
 		&j->summary, &j->tmp, &j->profile, &j->failure, &j->flags,
 		&j->parallel, &j->task, &j->where, &j->orig, &j->check_fail,
+		&j->threading,
 	};
 
 	for (size_t i = 0; i < sizeof(sb) / sizeof(*sb); i++)
@@ -513,6 +522,7 @@ prompt_record(const struct jsonl_rec *rec, const struct prompt_opt *opt,
 			&j.fn, &j.file, &j.sig, &j.code, &j.child, &j.cand,
 			&j.summary, &j.tmp, &j.profile, &j.failure, &j.flags,
 			&j.parallel, &j.task, &j.where, &j.orig, &j.check_fail,
+			&j.threading,
 		};
 
 		for (size_t i = 0; i < sizeof(sb) / sizeof(*sb); i++)
@@ -533,6 +543,7 @@ prompt_record(const struct jsonl_rec *rec, const struct prompt_opt *opt,
 			sbuf_reset(msg);
 			sbuf_addf(msg, "%s: %s, %ld tokens", j.fn.buf,
 				  j.check ? "check" : j.fail ? "correct" :
+				  j.par ? "optimize (parallel)" :
 				  j.parent ? "optimize (parent)" : "optimize",
 				  prompt_est_tokens(sys.len + user.len));
 			if (j.ntrim)

@@ -22,6 +22,7 @@ enum {
 	PROMPT_TPL_CORRECT,	/* "correct" */
 	PROMPT_TPL_CHECK_SYSTEM,	/* "check-system": check mode's system */
 	PROMPT_TPL_CHECK,	/* "check": write a differential check */
+	PROMPT_TPL_PARALLEL,	/* "optimize-parallel": the loop on threads */
 	PROMPT_NTPL
 };
 
@@ -115,6 +116,8 @@ struct prompt_opt {
 	const struct prompt_examples *ex;	/* may be NULL */
 	long max_tokens;			/* <= 0: no budget */
 	int check;	/* ask for a differential check (pesq-check(5)) */
+	int parallel;	/* ask for a parallel version (on threads) */
+	long threads;	/* parallel: threads in all, >= 1 */
 };
 
 /* The token estimate of n bytes of text: ceil(n / 4). */

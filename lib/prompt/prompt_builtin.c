@@ -200,14 +200,70 @@ static const char tpl_check[] =
 	"Reply with one ```{{fence}} block holding the check, then one line\n"
 	"\"Summary: ...\".\n";
 
+static const char tpl_optimize_parallel[] =
+	"Task: make the function `{{fn}}` ({{where}}) faster by running the "
+	"independent iterations of its hot loop on {{threads}} threads.\n"
+	"\n"
+	"{{profile}}\n"
+	"\n"
+	"## The function\n"
+	"\n"
+	"```{{fence}}\n"
+	"{{code}}\n"
+	"```\n"
+	"\n"
+	"{{context}}\n"
+	"\n"
+	"## How to make it parallel\n"
+	"\n"
+	"Most of the time is spent in a loop of `{{fn}}`. Find the loop whose\n"
+	"iterations do not depend on one another (each reads shared input and\n"
+	"writes only its own part of the output), split its iterations into\n"
+	"contiguous ranges, one per thread, and run the ranges at the same time.\n"
+	"If no loop is like that, make the function faster on one thread instead\n"
+	"and say so in the summary.\n"
+	"\n"
+	"The new version is built, tested, run under ThreadSanitizer (its tests and\n"
+	"a benchmark run) and then timed on wall-clock time against the original,\n"
+	"with its CPU time beside it. It is kept only when all of this holds:\n"
+	"- Threads: {{threading}} Nothing beyond the C library and POSIX threads:\n"
+	"  no other library, no new build flags.\n"
+	"- At most {{threads}} threads in all, the calling thread included (a\n"
+	"  constant in your code), and never more threads than pieces of work.\n"
+	"  Join every thread before `{{fn}}` returns; leave no thread, lock or\n"
+	"  allocation behind.\n"
+	"- The same results, byte for byte: every caller sees the same results and\n"
+	"  side effects, and the program's output is identical. Each thread writes\n"
+	"  only its own data; no data races at all, not even ones that look\n"
+	"  harmless (a shared counter, a flag, a statistic): ThreadSanitizer\n"
+	"  refuses them. Use no locks in the hot loop.\n"
+	"- Floating-point sums and reductions: never change the order of the\n"
+	"  additions. Keep the serial order of accumulation, or give each thread a\n"
+	"  fixed contiguous range with a partial result of its own and combine the\n"
+	"  partial results in a fixed order (the first range first), and only when\n"
+	"  that gives the same bytes of output; when it cannot, keep that sum\n"
+	"  serial.\n"
+	"- Small inputs: when the work is too small to pay for starting threads\n"
+	"  (less than about a millisecond of it), or a thread cannot be created,\n"
+	"  run the serial loop, which must give the same results.\n"
+	"\n"
+	"Keep the name, signature and behaviour of `{{fn}}` exactly.\n"
+	"\n"
+	"{{examples}}\n"
+	"\n"
+	"{{trimmed}}\n"
+	"\n"
+	"Reply with one ```{{fence}} block holding the new `{{fn}}` and any static\n"
+	"helpers it needs, then one line \"Summary: ...\".\n";
+
 const char *const prompt_tpl_names[PROMPT_NTPL] = {
 	"system", "optimize-leaf", "optimize-parent", "correct",
-	"check-system", "check",
+	"check-system", "check", "optimize-parallel",
 };
 
 static const char *const builtin[PROMPT_NTPL] = {
 	tpl_system, tpl_optimize_leaf, tpl_optimize_parent, tpl_correct,
-	tpl_check_system, tpl_check,
+	tpl_check_system, tpl_check, tpl_optimize_parallel,
 };
 
 const char *

@@ -33,7 +33,9 @@ struct prompt_job {
 	struct sbuf fn, file, sig, code, child, cand, summary, tmp;
 	struct sbuf profile, failure, flags, parallel, task, where;
 	struct sbuf orig, check_fail;	/* check mode: pesq_orig_F, a retry */
-	char line[32];
+	struct sbuf threading;	/* parallel: what the build offers */
+	int par;		/* optimize-parallel (not in check mode) */
+	char line[32], threads[32];
 	const char *lang, *fence;
 	struct prompt_item *items[NKIND];
 	size_t n[NKIND];
@@ -94,5 +96,13 @@ int prompt_check_failure(struct prompt_job *j, const char *verdict);
  * and name the callers of hot.inlined_into.
  */
 void prompt_setup_hot(struct prompt_job *j, struct sbuf *profile);
+
+/*
+ * Parallel versions (prompt_par.c): with opt->parallel, set j->par (not
+ * in check mode), j->threads, the task, and j->threading: which threads
+ * the build allows (OpenMP only when ctx.flags has -fopenmp; POSIX
+ * threads, linked with -pthread or else said to need it).
+ */
+void prompt_setup_parallel(struct prompt_job *j);
 
 #endif
