@@ -21,6 +21,12 @@ def secs: . * 10 | round / 10 | tostring + " s";
 			| join(", ")),
 ("corrections" | key) + "\(.corrections.total) in \(.corrections.attempts) attempts, \(.corrections.built) of them built in the end",
 ("speedup" | key) + "median \(.speedup.median | speed), best \(.speedup.best | speed)",
+(if .parallel == null then empty else ("parallel" | key)
+    + "\(.parallel.accepted) of \(.parallel.attempts) accepted on up to \(.parallel.threads) threads"
+    + (if .parallel.unsafe > 0 then ", \(.parallel.unsafe) unsafe" else "" end)
+    + ", speedup median \(.parallel.speedup | speed), efficiency median "
+    + (if .parallel.efficiency == null then "-" else (.parallel.efficiency | r3) end)
+ end),
 ("pesq/best" | key) + (if (.best.steps | length) == 0 then "no accepted step"
     else "\(.speedup.cumulative | speed), the product of its \(.best.steps | length) accepted step\(if (.best.steps | length) == 1 then "" else "s" end) (\(.best.commit[0:7]))" end),
 (if $final != "" then ("final A/B" | key) + $final else empty end),

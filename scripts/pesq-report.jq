@@ -21,6 +21,7 @@ def verdicts: ["accepted", "rejected", "inconclusive", "build-failed",
 | [.[] | select(.verdict != null)] as $done
 | [$done[] | select(.verdict == "accepted")] as $acc
 | [$acc[] | .speedup | select(type == "number")] as $sp
+| [$done[] | select((.threads | type) == "number")] as $par
 | ($best | reduce .[] as $s ({c: 1, out: []};
 	.c *= ($s.speedup // 1)
 	| .out += [$s + {cumulative: .c}])) as $steps
@@ -46,6 +47,17 @@ def verdicts: ["accepted", "rejected", "inconclusive", "build-failed",
 		best: ($sp | max),
 		cumulative: ($steps.out | last | .cumulative // null)
 	},
+	parallel: (if ($par | length) == 0 then null else {
+		attempts: ($par | length),
+		accepted: ($par | map(select(.verdict == "accepted")) | length),
+		unsafe: ($par | map(select(.verdict == "unsafe")) | length),
+		threads: ($par | map(.threads) | max),
+		speedup: ($par | map(select(.verdict == "accepted") | .speedup
+				     | numbers) | median),
+		efficiency: ($par | map(select(.verdict == "accepted")
+			     | select(.speedup | type == "number")
+			     | .speedup / .threads) | median)
+	} end),
 	final: ($final | first // null | if . == null then null
 		else {start: .final.start, best: .final.best,
 		      steps: .final.steps, verdict,
