@@ -32,6 +32,12 @@
 #       (9 when accepted); pooled speedup 1.0494
 #   3%: 19 of 40 accepted (47.5%; 21 inconclusive), median 50 rounds
 #       (15 when accepted); pooled speedup 1.0326
+# Again on 2026-12-06 (pesq-bench --metric auto, the default: CPU time
+# here), -n 12 -t 20 -- --sandbox off, load 10 to 15, start-up measured
+# at 11 units (the load): 7 trials of each kind in 1224 s.
+#   aa: 0 of 7 accepted (4 rejected, 3 inconclusive); pooled 0.9994
+#   5%: 7 of 7 accepted (100%), median 36 rounds; pooled 1.0475
+#   3%: 0 of 7 accepted (6 inconclusive, 1 rejected); pooled 1.0303
 # A first try at 100 units (120 ms) gave the same picture (aa rejected in
 # 16 and 18 rounds, 5% accepted in 8 and 14, 3% inconclusive) but ran
 # 2.5 minutes a trial of each kind on this loaded machine: too slow for

@@ -38,6 +38,10 @@
 #   without the network namespace: scheduling, not the sandbox's work).
 # The CPU time, pesq-bench's default metric, no longer sees the sandbox;
 # wall time on a machine this loaded is too noisy to say.
+# Again on 2026-12-06 with --metric auto (CPU time for spin), -n 3 -r
+# 20, at load 11 to 15 (a cJSON build alongside): speedup on/off cpu
+# 0.962 (trials 0.98, 1.05, 0.98), wall 1.023: too loaded a machine for
+# the 2% goal; the per-trial spread (5%) is the load's, not the sandbox's.
 set -eu
 cd "$(dirname "$0")/../.."
 root=$(pwd)
