@@ -75,7 +75,10 @@ def median: map(num | select(. != null)) | sort
 		verdict: ($v.verdict
 		    // (if ($builds | last | .ok) == false
 			then "build-failed" else null end)),
-		reason: ($v.reason
+		stage: ($v.stage // null),
+		reason: (if $v.stage != null and $v.reason != null
+			 then "\($v.stage): \($v.reason)" else null end
+		    // $v.reason
 		    // (if ($builds | last | .ok) == false
 			then ($builds | last | .log // "" | split("\n")[0])
 			else null end)),
@@ -110,7 +113,7 @@ def median: map(num | select(. != null)) | sort
 				       | last)),
 		mode: ([$llm[] | .mode | select(. != null)] | last),
 		summary: ([$llm[] | .summary | select(. != null)] | last),
-		file: ($a.file // null),
+		file: ($a.file // $a0.file // null),
 		def: ([$llm[] | .def | select(type == "object")] | first),
 		in_tokens: ([$all[] | select(.event == "llm" or .event == "apply")]
 			    | sum(.in_tokens)),
@@ -131,7 +134,13 @@ def median: map(num | select(. != null)) | sort
 		},
 		test: $t,
 		checks: $ck,
-		builds: [$builds[] | {ok, ms, log}],
+		builds: [$chain[] as $c
+		    | ([$ev[$c][] | select(.event == "build")] | last) as $bl
+		    | ([$ev[$c][] | select(.event == "verdict")] | last) as $vl
+		    | if $bl != null then $bl | {ok, ms, log}
+		      elif $vl.verdict == "error" and $vl.stage != null then
+			{ok: null, error: "\($vl.stage): \($vl.reason)"}
+		      else empty end],
 		start: ([$all[] | .time | num] | min),
 		time: ([$all[] | .time | num] | max)
 	}

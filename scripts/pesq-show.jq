@@ -42,12 +42,15 @@ def date: if type == "number" and . > 0
     + (if (.builds | length) == 0 then "-" else
        ([.builds | to_entries[]
 	 | "try \(.key + 1): "
-	   + (if .value.ok then "ok" | c("32") else "failed" | c("31") end)
+	   + if .value.ok == null and .value.error != null then
+		("no candidate" | c("31")) + ": " + .value.error
+	     else
+	   (if .value.ok then "ok" | c("32") else "failed" | c("31") end)
 	   + " (\(.value.ms | secs))"
 	   + (if .value.ok or (.value.log // "") == "" then ""
 	      else ": " + (.value.log | split("\n")
 			   | map(select(length > 0))[1:3] | join(" / "))
-	      end)]
+	      end) end]
 	| join("\n           ")) end),
 ("test" | key) + " "
     + (if .test == null then "-"

@@ -191,7 +191,7 @@ test_expect_success 'kill -9 in the middle, then a rerun finishes consistently' 
 test_expect_success 'targets: kernel and libc frames on top are passed over' '
 	# the real pesq-fold, pesq-hot and pesq-deps; the rest stand-ins
 	mkdir stubs &&
-	for s in pesq-prompt pesq-llm pesq-apply pesq-bench
+	for s in pesq-prompt pesq-llm pesq-apply pesq-bench pesq-stub-note
 	do
 		cp "$SRC_ROOT/t/fixtures/loop-stubs/$s" stubs/ || return 1
 	done &&
