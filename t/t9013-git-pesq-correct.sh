@@ -105,7 +105,11 @@ test_expect_success 'a build failure, then a refused splice: both corrected, wit
 
 test_expect_success 'no correction beyond --attempts' '
 	new_repo r5 &&
-	reply "table_find" child-wrong.c >script &&
+	sed "s/return t == NULL/return (t == NULL)/" child-wrong.c >child-wrong2.c &&
+	{
+		reply "Your version was rejected" child-wrong2.c &&
+		reply "table_find" child-wrong.c
+	} >script &&
 	start_fake script &&
 	test_when_finished stop_fake &&
 	(cd r5 && git pesq run -a 1 --no-chain -n 1 -S ../stacks.folded \
