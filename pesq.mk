@@ -23,6 +23,7 @@ PESQ_BENCH ?=
 PESQ_FUNCTIONS ?= 3
 PESQ_ATTEMPTS ?= 2
 PESQ_SAMPLES ?= 1
+PESQ_ALL_PARENTS ?=
 PESQ_PROVIDER ?=
 PESQ_MODEL ?=
 PESQ_CALL_GRAPH ?=
@@ -51,6 +52,8 @@ pesq_run_opts = $(pesq_common) \
 	$(if $(PESQ_FUNCTIONS),--functions '$(PESQ_FUNCTIONS)') \
 	$(if $(PESQ_ATTEMPTS),--attempts '$(PESQ_ATTEMPTS)') \
 	$(if $(PESQ_SAMPLES),--samples '$(PESQ_SAMPLES)') \
+	$(if $(filter true yes on 1,$(PESQ_ALL_PARENTS)),--all-parents) \
+	$(if $(filter false no off 0,$(PESQ_ALL_PARENTS)),--no-all-parents) \
 	$(if $(PESQ_PROVIDER),--provider '$(PESQ_PROVIDER)') \
 	$(if $(PESQ_MODEL),--model '$(PESQ_MODEL)') \
 	$(if $(PESQ_BUDGET),--budget '$(PESQ_BUDGET)') \

@@ -105,7 +105,11 @@ test_expect_success 'a build failure, then a refused splice: both corrected, wit
 
 test_expect_success 'no correction beyond --attempts' '
 	new_repo r5 &&
-	reply "table_find" child-wrong.c >script &&
+	sed "s/return t == NULL/return (t == NULL)/" child-wrong.c >child-wrong2.c &&
+	{
+		reply "Your version was rejected" child-wrong2.c &&
+		reply "table_find" child-wrong.c
+	} >script &&
 	start_fake script &&
 	test_when_finished stop_fake &&
 	(cd r5 && git pesq run -a 1 --no-chain -n 1 -S ../stacks.folded \
@@ -113,6 +117,48 @@ test_expect_success 'no correction beyond --attempts' '
 	jq -s length fake.log >n &&
 	echo 2 >expect && test_cmp expect n &&
 	grep "^table_find  *leaf  *2  output-differs" out
+'
+
+test_expect_success 'a parent that calls its child once per call is skipped, and said; --all-parents tries it' '
+	new_repo r6 &&
+	cat >once.c <<-\EOF &&
+	void
+	count_word(struct table *t, const char *w)
+	{
+		long i = table_find(t, w); /* for each word: once */
+
+		if (i < 0)
+			i = table_add(t, w);
+		t->v[i].count++;
+		if (t->v[i].count > t->max)
+			t->max = t->v[i].count;
+		t->total++;
+	}
+	EOF
+	(
+		cd r6 &&
+		sed -n "1,/^count_word(/p" count.c | sed "\$d" | sed "\$d" >c.new &&
+		cat ../once.c >>c.new &&
+		sed -n "/^count_word(/,\$p" count.c | sed "1,/^}/d" >>c.new &&
+		mv c.new count.c &&
+		make -s BENCH_WORDS=20000 >/dev/null &&
+		make -s test &&
+		git commit -q -a -m "count_word: once"
+	) &&
+	reply "table_find" child-fast.c >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(cd r6 && git pesq run -v -n 1 -a 0 -S ../stacks.folded \
+		>../out 2>../err) &&
+	test_grep "targets: count_word skipped, calls table_find once per call" err &&
+	test_grep ! "^count_word" out &&
+	grep "^table_find  *leaf" out &&
+	jq -r ".body.messages[-1].content" fake.log | grep -c "^Task: " >n &&
+	echo 1 >expect && test_cmp expect n &&
+	(cd r6 && git pesq run -v --all-parents -n 1 -a 0 --base HEAD \
+		-S ../stacks.folded >../out 2>../err) &&
+	test_grep ! "skipped, calls table_find once" err &&
+	grep "^count_word  *parent" out
 '
 
 test_done
