@@ -29,6 +29,11 @@ PESQ_CALL_GRAPH ?=
 PESQ_BUDGET ?=
 PESQ_PARALLEL ?=
 PESQ_THREADS ?=
+PESQ_METRIC ?=
+PESQ_MAX_ROUNDS ?=
+PESQ_MIN_GAIN ?=
+PESQ_OUTPUT_CHECK ?=
+PESQ_BENCH_BUDGET ?=
 PESQ_DIR ?= .pesq
 PESQ_GIT ?= git
 
@@ -50,7 +55,13 @@ pesq_run_opts = $(pesq_common) \
 	$(if $(PESQ_BUDGET),--budget '$(PESQ_BUDGET)') \
 	$(if $(filter true yes on 1,$(PESQ_PARALLEL)),--parallel) \
 	$(if $(filter false no off 0,$(PESQ_PARALLEL)),--no-parallel) \
-	$(if $(PESQ_THREADS),--threads '$(PESQ_THREADS)')
+	$(if $(PESQ_THREADS),--threads '$(PESQ_THREADS)') \
+	$(if $(PESQ_METRIC),--metric '$(PESQ_METRIC)') \
+	$(if $(PESQ_MAX_ROUNDS),--max-rounds '$(PESQ_MAX_ROUNDS)') \
+	$(if $(PESQ_MIN_GAIN),--min-gain '$(PESQ_MIN_GAIN)') \
+	$(if $(filter false no off 0,$(PESQ_OUTPUT_CHECK)),--no-output-check,$(if \
+	    $(PESQ_OUTPUT_CHECK),--output-check)) \
+	$(if $(PESQ_BENCH_BUDGET),--bench-budget '$(PESQ_BENCH_BUDGET)')
 
 # The commit pesq works from: rewritten only when it changes, so that
 # what depends on it is redone only then.

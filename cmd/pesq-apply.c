@@ -20,6 +20,7 @@
 #include "base/version.h"
 #include "ledger/notes.h"
 #include "ledger/repo.h"
+#include "source/candrules.h"
 
 #define LOG_MAX 4096
 
@@ -27,7 +28,8 @@ static const char usage_line[] =
 	"usage: pesq-apply [-C dir] [--base rev] [--build cmd] [--slot k] "
 	"[--timeout secs] [--sandbox mode] [--allow-signature-change] [-qv] "
 	"[file ...]\n"
-	"       pesq-apply --ref-name fn\n";
+	"       pesq-apply --ref-name fn\n"
+	"       pesq-apply --rules\n";
 
 static git_repository *repo;
 static git_oid base_oid;
@@ -70,6 +72,18 @@ ref_name(const char *fn)
 	printf("pesq/%s\n", s.buf);
 	sbuf_release(&s);
 	if (fclose(stdout) == EOF)
+		err(3, "stdout");
+	exit(0);
+}
+
+/* --rules: what a candidate may hold (candrules.c), for people and scripts. */
+static void
+rules(void)
+{
+	struct sbuf s = SBUF_INIT;
+
+	candrules_text(&s);
+	if (fwrite(s.buf, 1, s.len, stdout) != s.len || fclose(stdout) == EOF)
 		err(3, "stdout");
 	exit(0);
 }
@@ -121,29 +135,14 @@ build(const char *hex, int *ok, long long *ms, struct sbuf *log)
 static void
 note_line(const git_oid *commit, struct jw *w, struct sbuf *line, int flags)
 {
-	jw_obj_end(w);
-	check(notes_append(repo, commit, line->buf, line->len, flags),
-	      "notes");
-	jw_release(w);
-	sbuf_reset(line);
+	check(attempt_note_end(repo, commit, w, line, flags), "notes");
 }
 
 static void
 note_start(struct jw *w, struct sbuf *line, const char *event,
 	   const char *id)
 {
-	git_signature *sig;
-
-	check(repo_signature(repo, 0, &sig), "signature");
-	jw_init(w, line);
-	jw_obj(w);
-	jw_key(w, "event");
-	jw_str(w, event);
-	jw_key(w, "attempt");
-	jw_str(w, id);
-	jw_key(w, "time");
-	jw_int(w, (long long)sig->when.time);
-	git_signature_free(sig);
+	check(attempt_note_start(repo, w, line, event, id), "signature");
 }
 
 /*
@@ -312,6 +311,7 @@ main(int argc, char **argv)
 		{ "sandbox", required_argument, NULL, 'x' },
 		{ "allow-signature-change", no_argument, NULL, 'S' },
 		{ "ref-name", required_argument, NULL, 'r' },
+		{ "rules", no_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -341,6 +341,7 @@ main(int argc, char **argv)
 		case 'x': mode = optarg; break;
 		case 'S': allow_sig = 1; break;
 		case 'r': refname = optarg; break;
+		case 'R': rules(); break;
 		case 'q': quiet = 1; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(stdout, 0); break;

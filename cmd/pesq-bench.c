@@ -25,7 +25,7 @@ static const char usage_text[] =
 	"       pesq-bench --calibrate [-C DIR | --base-dir DIR] [options]\n"
 	"       pesq-bench --recompute [FILE...]\n"
 	"       pesq-bench --validate-check [-C DIR] [options] [FILE...]\n"
-	"options: [-B | --build CMD] [-s | --slot K] [-m | --metric cpu|wall]\n"
+	"options: [-B | --build CMD] [-s | --slot K] [-m | --metric cpu|wall|auto]\n"
 	"  [-c | --confidence X] [-g | --min-gain X] [--min-rounds N]\n"
 	"  [-n | --max-rounds N] [--budget SECONDS] [-T | --timeout SECONDS]\n"
 	"  [--warmup N] [--seed N] [--sandbox auto|on|off] [--no-output-check]\n"
@@ -36,7 +36,7 @@ static const char usage_text[] =
 static struct sandbox sb;		/* how commands run */
 static struct redact secrets = REDACT_INIT;
 static struct bench_opt bo = {
-	.param = { TIMING_CPU, 0.99, 0.02, 0, 4000, 5, 50 },
+	.param = { TIMING_AUTO, 0.99, 0.02, 0, 4000, 5, 50 },
 	.timeout = 300, .budget = 600, .warmup = 1, .output_check = 1,
 	.sb = &sb, .redact = &secrets,
 };
@@ -79,14 +79,6 @@ hook(const char *step)
 		raise(SIGKILL);
 }
 
-static void
-progress(void *arg, const struct timing_stats *st)
-{
-	fprintf(stderr, "%s: round %zu: %.4fx (CI %.4f-%.4f, p %.2g)\n",
-		(const char *)arg, st->rounds, st->speedup, st->lo, st->hi,
-		st->p);
-}
-
 /* Lines of s for people, each as "pesq-bench: <line>". */
 static void
 say(const struct sbuf *s)
@@ -117,7 +109,7 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 	if (o.param.min_gain < noise)
 		o.param.min_gain = noise;
 	o.arg = id.buf;
-	o.progress = verbose ? progress : NULL;
+	o.progress = verbose ? timing_progress : NULL;
 	if (!jsonl_path_bool(rec, "build.ok", 1)) {
 		r.verdict = BENCH_BUILD_FAILED;
 		sbuf_adds(&r.reason, "the candidate did not build");
@@ -131,6 +123,7 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 		say(&g.said);
 	}
 	benchrepo_place_release(&pl);
+	o.param.metric = r.metric;
 	if (!base_dir && pl.have_commit &&
 	    benchrepo_ledger(repo, rec, &pl, id.buf, &o.param, &ao, &r, &e) < 0)
 		errx(3, "%s", e.buf);
@@ -247,7 +240,7 @@ calibrate_base(void)
 	if (!have_seed)
 		o.param.seed = verdict_seed("calibrate");
 	o.arg = (void *)"calibrate";
-	o.progress = verbose ? progress : NULL;
+	o.progress = verbose ? timing_progress : NULL;
 	k = benchrepo_calibrate(repo, &o, base_dir, &builds, &out, &msg);
 	if (k && !out.len)
 		errx(k, "%s", msg.buf);
@@ -313,9 +306,8 @@ main(int argc, char **argv)
 		case 'B': bcmd = optarg; break;
 		case 's': k = optarg; break;
 		case 'm':
-			if (strcmp(optarg, "wall") && strcmp(optarg, "cpu"))
+			if (timing_metric_parse(optarg, &bo.param.metric) < 0)
 				usage(stderr, 2);
-			bo.param.metric = *optarg == 'w' ? TIMING_WALL : TIMING_CPU;
 			break;
 		case 'c':
 			bo.param.confidence = num(optarg, "confidence", 0.5,

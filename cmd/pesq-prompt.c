@@ -19,8 +19,8 @@
 #include "base/version.h"
 
 static const char usage_text[] =
-	"usage: pesq-prompt [-qv] [-c | --parallel [--threads n]] [-e file]\n"
-	"                   [-m tokens] [-t dir] [file...]\n"
+	"usage: pesq-prompt [-qv] [-c | --parallel [--threads n]] [-e file] "
+	"[-m tokens] [-t dir] [file...]\n"
 	"   or: pesq-prompt --dump-templates dir\n"
 	"\n"
 	"    -c, --check              ask for a differential check instead\n"

@@ -5,7 +5,7 @@ test_description='pesq-prompt --max-tokens: what is trimmed, in which order'
 FIX=$SRC_ROOT/t/fixtures/prompt
 
 # budget.jsonl has large context items, so that each trimming step
-# frees a few hundred tokens: untrimmed the prompt is about 3000 tokens.
+# frees a few hundred tokens: untrimmed the prompt is about 3200 tokens.
 # trimmed BUDGET: the prompt.trimmed list at that budget, one a line.
 trimmed() {
 	pesq-prompt -m "$1" "$FIX/budget.jsonl" >out.$1 &&
@@ -30,54 +30,54 @@ test_expect_success JQ 'a large budget changes nothing at all' '
 '
 
 test_expect_success JQ 'caller code goes first, the last caller first' '
-	trimmed 2900 &&
+	trimmed 3100 &&
 	echo caller:preview >expect &&
-	test_cmp expect trimmed.2900 &&
-	trimmed 2600 &&
+	test_cmp expect trimmed.3100 &&
+	trimmed 2800 &&
 	printf "%s\n" caller:preview caller:render >expect &&
-	test_cmp expect trimmed.2600
+	test_cmp expect trimmed.2800
 '
 
 test_expect_success JQ 'trimmed callers keep their names and places' '
-	jq -r ".prompt.messages[1].content" out.2600 >user &&
+	jq -r ".prompt.messages[1].content" out.2800 >user &&
 	test_grep "^By name only: \`render\` (lib/render.c:7), \`preview\` (lib/preview.c:9)\.$" user &&
 	test_grep -v "^render(int v)" user
 '
 
 test_expect_success JQ 'then macro detail, then global detail' '
-	trimmed 2350 &&
+	trimmed 2550 &&
 	printf "%s\n" caller:preview caller:render macro:LUT >expect &&
-	test_cmp expect trimmed.2350 &&
-	trimmed 2250 &&
+	test_cmp expect trimmed.2550 &&
+	trimmed 2450 &&
 	printf "%s\n" caller:preview caller:render macro:LUT global:gain >expect &&
-	test_cmp expect trimmed.2250
+	test_cmp expect trimmed.2450
 '
 
 test_expect_success JQ 'then callee code, cut to the declaration' '
-	trimmed 2000 &&
+	trimmed 2200 &&
 	printf "%s\n" caller:preview caller:render macro:LUT global:gain \
 		callee:mix_b >expect &&
-	test_cmp expect trimmed.2000 &&
-	jq -r ".prompt.messages[1].content" out.2000 >user &&
+	test_cmp expect trimmed.2200 &&
+	jq -r ".prompt.messages[1].content" out.2200 >user &&
 	test_grep "^\`mix_b\` (lib/mix.c:40), declaration only:$" user &&
 	test_grep "^mix_b(int v);$" user &&
 	test_grep "^mix_a(int v)$" user
 '
 
 test_expect_success JQ 'then types the signature does not name' '
-	trimmed 1300 &&
+	trimmed 1500 &&
 	printf "%s\n" caller:preview caller:render macro:LUT global:gain \
 		callee:mix_b callee:mix_a "type:struct canvas" >expect &&
-	test_cmp expect trimmed.1300 &&
-	trimmed 1100 &&
+	test_cmp expect trimmed.1500 &&
+	trimmed 1300 &&
 	printf "%s\n" caller:preview caller:render macro:LUT global:gain \
 		callee:mix_b callee:mix_a "type:struct canvas" \
 		"type:struct palette" >expect &&
-	test_cmp expect trimmed.1100
+	test_cmp expect trimmed.1300
 '
 
 test_expect_success JQ 'a type the signature names is never trimmed' '
-	jq -r ".prompt.messages[1].content" out.1100 >user &&
+	jq -r ".prompt.messages[1].content" out.1300 >user &&
 	test_grep "^struct pixel {$" user &&
 	test_grep -v "struct canvas {" user &&
 	test_grep -v "struct palette {" user
@@ -85,37 +85,37 @@ test_expect_success JQ 'a type the signature names is never trimmed' '
 
 test_expect_success JQ 'without def.signature, the code before the body decides' '
 	jq -c "del(.def.signature)" "$FIX/budget.jsonl" >nosig &&
-	pesq-prompt -m 1100 nosig >out &&
+	pesq-prompt -m 1300 nosig >out &&
 	jq -r ".prompt.trimmed[]" out >got &&
-	test_cmp trimmed.1100 got &&
+	test_cmp trimmed.1300 got &&
 	jq -r ".prompt.messages[1].content" out >user2 &&
 	test_grep "^struct pixel {$" user2
 '
 
 test_expect_success JQ 'the function itself is never trimmed' '
 	jq -r ".def.code" "$FIX/budget.jsonl" >code &&
-	jq -r ".prompt.messages[1].content" out.1100 >user &&
+	jq -r ".prompt.messages[1].content" out.1300 >user &&
 	test_grep "acc += mix_a(px\[i\].r) + mix_b(px\[i\].g) + LUT(px\[i\].b) + gain;" user
 '
 
 test_expect_success JQ 'the prompt says what was left out and why' '
 	test_grep "^## Left out$" user &&
-	test_grep "^To fit a budget of 1100 tokens, this prompt leaves out the code of caller \`preview\`; the code of caller \`render\`; the definition of macro \`LUT\`; the definition of global \`gain\`; the body of callee \`mix_b\`; the body of callee \`mix_a\`; type \`struct canvas\`; type \`struct palette\`\.$" user
+	test_grep "^To fit a budget of 1300 tokens, this prompt leaves out the code of caller \`preview\`; the code of caller \`render\`; the definition of macro \`LUT\`; the definition of global \`gain\`; the body of callee \`mix_b\`; the body of callee \`mix_a\`; type \`struct canvas\`; type \`struct palette\`\.$" user
 '
 
 test_expect_success JQ 'the golden budget prompt' '
-	pesq-prompt -m 1600 "$FIX/budget.jsonl" >out &&
+	pesq-prompt -m 1800 "$FIX/budget.jsonl" >out &&
 	jq -r "\"mode: \(.prompt.mode)\", \"est_tokens: \(.prompt.est_tokens)\",
 		\"trimmed:\(.prompt.trimmed | map(\" \" + .) | add // \"\")\",
 		\"--- system\", .prompt.messages[0].content,
 		\"--- user\", .prompt.messages[1].content" out >got &&
-	test_cmp "$FIX/expect/budget-1600.txt" got
+	test_cmp "$FIX/expect/budget-1800.txt" got
 '
 
 test_expect_success 'over the budget with everything trimmed: an error record' '
-	pesq-prompt -q -m 900 "$FIX/budget.jsonl" >out 2>err &&
+	pesq-prompt -q -m 1100 "$FIX/budget.jsonl" >out 2>err &&
 	test_must_be_empty err &&
-	test_grep "\"error\":{\"stage\":\"prompt\",\"msg\":\"the prompt for .blend. needs [0-9]* tokens with all context trimmed, over the budget of 900\"}}\$" out &&
+	test_grep "\"error\":{\"stage\":\"prompt\",\"msg\":\"the prompt for .blend. needs [0-9]* tokens with all context trimmed, over the budget of 1100\"}}\$" out &&
 	test_grep -v "\"prompt\":{" out
 '
 
@@ -135,7 +135,7 @@ test_expect_success 'a failed record keeps its other fields byte for byte' '
 
 test_expect_success JQ 'the hot child of a parent is trimmed after the other callees' '
 	jq -c ".role = \"parent\" | .child = \"mix_a\"" "$FIX/budget.jsonl" >parent &&
-	pesq-prompt -m 1700 parent >out &&
+	pesq-prompt -m 1900 parent >out &&
 	jq -r ".prompt.trimmed[]" out >got &&
 	printf "%s\n" caller:preview caller:render macro:LUT global:gain \
 		callee:mix_b callee:mix_a >expect &&
@@ -154,15 +154,15 @@ test_expect_success JQ 'examples are trimmed before any context, the last first'
 	jq -r ".prompt.trimmed[]" out >got &&
 	echo example:3 >expect &&
 	test_cmp expect got &&
-	pesq-prompt -e ex -m 2900 "$FIX/budget.jsonl" >out &&
+	pesq-prompt -e ex -m 3100 "$FIX/budget.jsonl" >out &&
 	jq -r ".prompt.trimmed[]" out >got &&
 	printf "%s\n" example:3 example:2 example:1 caller:preview >expect &&
 	test_cmp expect got
 '
 
 test_expect_success 'the same budget gives the same bytes' '
-	pesq-prompt -m 1300 "$FIX/budget.jsonl" >a &&
-	pesq-prompt -m 1300 "$FIX/budget.jsonl" >b &&
+	pesq-prompt -m 1500 "$FIX/budget.jsonl" >a &&
+	pesq-prompt -m 1500 "$FIX/budget.jsonl" >b &&
 	test_cmp a b
 '
 

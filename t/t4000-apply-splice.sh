@@ -132,17 +132,17 @@ test_expect_success 'guard: empty candidate' '
 
 test_expect_success 'guard: a whole file pasted back' '
 	cp r/sum.c cand &&
-	bad_candidate "candidate has .#. before the body of .sum.: text outside the function"
+	bad_candidate "candidate includes \\\\\"util.h\\\\\" (line 1 of the reply): only system headers"
 '
 
 test_expect_success 'guard: another function after the target' '
 	cat good.c other-good.c >cand &&
-	bad_candidate "candidate has text after the body of .sum."
+	bad_candidate "candidate has .other. (line 16 of the reply) after the body of .sum.: new items go before it"
 '
 
 test_expect_success 'guard: the candidate defines another function' '
 	cp other-good.c cand &&
-	bad_candidate "candidate does not define .sum."
+	bad_candidate "candidate does not define .sum. (it defines .other.)"
 '
 
 test_expect_success 'guard: a cut-off body' '
@@ -152,12 +152,12 @@ test_expect_success 'guard: a cut-off body' '
 
 test_expect_success 'guard: still in a Markdown fence' '
 	{ echo "\`\`\`c" && cat good.c && echo "\`\`\`"; } >cand &&
-	bad_candidate "candidate has .\`. before the body"
+	bad_candidate "candidate has .\`. (line 1 of the reply): a Markdown fence is not code"
 '
 
-test_expect_success 'guard: a declaration before the function' '
-	{ echo "static int helper;" && cat good.c; } >cand &&
-	bad_candidate "candidate has .;. before the body"
+test_expect_success 'guard: a non-static variable before the function' '
+	{ echo "int helper;" && cat good.c; } >cand &&
+	bad_candidate "candidate adds a non-static variable .helper. (line 1 of the reply): new variables must be static"
 '
 
 test_expect_success 'guard: unchanged code' '

@@ -59,7 +59,7 @@ test_expect_success 'one line on stderr for people, after the warning' '
 	test_grep "^pesq-bench: candidate code runs without the sandbox (sandbox mode off)" first &&
 	unwarned err >msgs &&
 	test_line_count = 1 msgs &&
-	grep -E "^f/1: [0-9]+\.[0-9]{2}x faster \(99% CI [0-9.]+-[0-9.]+, [0-9]+ rounds\): accepted$" msgs
+	grep -E "^f/1: [0-9]+\.[0-9]{2}x faster \(99% CI [0-9.]+-[0-9.]+, [0-9]+ rounds, cpu time(; warning: load [0-9.]+ above the [0-9]+ CPUs during the rounds)?\): accepted$" msgs
 '
 
 test_expect_success 'the record keeps what it had and gains test, bench, verdict' '
@@ -73,7 +73,13 @@ test_expect_success 'bench holds raw samples of both sides, parameters and the m
 		(.base.cpu | length) == 2 * .rounds and
 		(.cand.wall | length) == 2 * .rounds and
 		(.cand.cpu | length) == 2 * .rounds and
-		.metric == \"cpu\" and .confidence == 0.99 and
+		.metric == \"cpu\" and .metric_asked == \"auto\" and
+		.parallel[0] < 1.1 and .parallel[1] < 1.1 and
+		.cpu.speedup > 1 and .wall.speedup > 0 and
+		.cpu.base > .cpu.cand and .wall.base > 0 and
+		.rss.base > 0 and .rss.cand > 0 and
+		.load.cpus > 0 and .load.avg >= 0 and
+		.confidence == 0.99 and
 		.min_gain == 0.02 and (.seed | type) == \"number\" and
 		.boot > 0 and .order == \"ABBA,BAAB\" and .decision == \"accepted\" and
 		(.machine | .cores > 0 and (.kernel | length) > 0 and

@@ -112,7 +112,7 @@ test_expect_success '#include of a file outside the repository and .incbin are r
 	refused 5 "#include </etc/shadow>" &&
 	refused 5 "__asm__(\".incbin \\\\\"$HOME/canary/secret\\\\\"\");" &&
 	refused 5 "__asm__(\".inc\" \"bin \\\\\"$HOME/canary/secret\\\\\"\");" &&
-	refused 6 "#define S(x) #x\n\t__asm__ volatile (S(.incbin \"$HOME/canary/secret\"));" &&
+	refused 6 "#define S(x) #x\n\t__asm__ volatile (S(.incbin \"$HOME/canary/secret\"));\n#undef S" &&
 	refused 5 "??=include \"$HOME/canary/secret\"" &&
 	git -C r for-each-ref refs/heads/pesq/sum >refs &&
 	test_line_count = 1 refs &&

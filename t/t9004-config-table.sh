@@ -33,6 +33,7 @@ test_expect_success 'the table: six columns, known types, each key once' '
 	bool
 	command
 	count
+	metric
 	number
 	path
 	provider
@@ -138,6 +139,12 @@ test_expect_success 'values are checked by type' '
 	test_expect_code 2 git -C repo pesq config provider ollama 2>err &&
 	test_expect_code 2 git -C repo pesq config price.gpt-5.in cheap 2>err &&
 	test_expect_code 2 git -C repo pesq config sandbox maybe 2>err &&
+	test_expect_code 2 git -C repo pesq config metric fast 2>err &&
+	test_grep "is cpu, wall or auto" err &&
+	git -C repo pesq config metric wall &&
+	echo wall >expect &&
+	git -C repo pesq config metric >actual &&
+	test_cmp expect actual &&
 	test_expect_code 2 git -C repo pesq config sandbox.maxDisk 4gb 2>err &&
 	git -C repo pesq config sandbox.maxDisk 512m
 '

@@ -3,6 +3,7 @@
 
 #include "attempt/attempt.h"
 #include "source/candidate.h"
+#include "ledger/notes.h"
 #include "ledger/repo.h"
 
 void
@@ -74,6 +75,22 @@ attempt_message(const struct attempt *a, struct sbuf *out)
 	if (a->correction)
 		sbuf_addf(out, "\nPesq-Correction: %lld", a->ncorr);
 	sbuf_addc(out, '\n');
+}
+
+/* Is path a C++ source (anonymous namespaces allowed)? */
+static int
+is_cxx(const char *path)
+{
+	static const char *const ext[] = {
+		".cc", ".cpp", ".cxx", ".c++", ".C", ".hh", ".hpp", ".hxx",
+		".H", ".ipp", NULL,
+	};
+	const char *dot = strrchr(path, '.');
+
+	for (int i = 0; dot && ext[i]; i++)
+		if (!strcmp(dot, ext[i]))
+			return 1;
+	return 0;
 }
 
 /* A required string field; -1 with a message when absent. */
@@ -166,7 +183,6 @@ attempt_prepare(git_repository *repo, const struct jsonl_rec *rec,
 	struct sbuf s = SBUF_INIT, orig = SBUF_INIT, code = SBUF_INIT;
 	struct sbuf want = SBUF_INIT, got = SBUF_INIT, prev = SBUF_INIT;
 	long long start, end;
-	size_t off, n;
 	git_oid blob, blob_want;
 	int r = -1;
 
@@ -217,9 +233,15 @@ attempt_prepare(git_repository *repo, const struct jsonl_rec *rec,
 			  "in '%s'", a->file.buf);
 		goto done;
 	}
-	if (candidate_check(a->fn.buf, code.buf, code.len, &off, &n, &got,
-		       err) < 0)
-		goto done;
+	{
+		struct cand_splice cs = { a->fn.buf, a->file.buf, orig.buf,
+					  orig.len, (size_t)start, (size_t)end,
+					  is_cxx(a->file.buf) };
+
+		if (candidate_splice(&cs, code.buf, code.len, &a->data, &got,
+				     err) < 0)
+			goto done;
+	}
 	if (!allow_sig) {
 		if (jsonl_path_str(rec, "def.code", &s))
 			candidate_signature(s.buf, s.len, &want);
@@ -232,9 +254,6 @@ attempt_prepare(git_repository *repo, const struct jsonl_rec *rec,
 			goto done;
 		}
 	}
-	sbuf_add(&a->data, orig.buf, (size_t)start);
-	sbuf_add(&a->data, code.buf + off, n);
-	sbuf_add(&a->data, orig.buf + end, orig.len - (size_t)end);
 
 	if (a->correction) {
 		if (repo_read_blob(repo, &a->parent, a->file.buf, &prev,
@@ -367,4 +386,38 @@ attempt_record(const struct jsonl_rec *rec, const struct attempt *a,
 	sbuf_addc(out, '\n');
 	jw_release(&w);
 	sbuf_release(&s);
+}
+
+int
+attempt_note_start(git_repository *repo, struct jw *w, struct sbuf *line,
+		   const char *event, const char *id)
+{
+	git_signature *sig;
+	int r = repo_signature(repo, 0, &sig);
+
+	if (r < 0)
+		return r;
+	jw_init(w, line);
+	jw_obj(w);
+	jw_key(w, "event");
+	jw_str(w, event);
+	jw_key(w, "attempt");
+	jw_str(w, id);
+	jw_key(w, "time");
+	jw_int(w, (long long)sig->when.time);
+	git_signature_free(sig);
+	return 0;
+}
+
+int
+attempt_note_end(git_repository *repo, const git_oid *commit, struct jw *w,
+		 struct sbuf *line, int flags)
+{
+	int r;
+
+	jw_obj_end(w);
+	r = notes_append(repo, commit, line->buf, line->len, flags);
+	jw_release(w);
+	sbuf_reset(line);
+	return r;
 }

@@ -30,7 +30,7 @@ void attempt_release(struct attempt *a);
  * the spliced content in a. base is the commit for a first try; a
  * correction uses attempt.base, stacks on attempt.commit (which must
  * still be the branch's tip) and keeps attempt.id's number. The file's
- * blob at the base must be def.blob; the candidate must pass candidate_check
+ * blob at the base must be def.blob; the candidate must pass candidate_splice
  * and, unless allow_sig, keep the signature (that of def.code, else
  * def.signature); the result must differ from the parent's file. Returns
  * 0, or -1 with the reason appended to err (a record-level failure); a
@@ -69,6 +69,17 @@ void attempt_note_apply(const struct attempt *a, struct jw *w);
 /* The same for the "build" line: ok, ms, cmd, slot, log. */
 void attempt_note_build(struct jw *w, int ok, long long ms, const char *cmd,
 			const char *slot, const struct sbuf *log);
+
+/*
+ * A line of the attempt commit's note: start it in line with w, as
+ * {"event","attempt","time" (the committer time)...; end it and append
+ * it to the note of commit (notes_append's flags). Both return 0 or a
+ * libgit2 code.
+ */
+int attempt_note_start(git_repository *repo, struct jw *w, struct sbuf *line,
+		       const char *event, const char *id);
+int attempt_note_end(git_repository *repo, const git_oid *commit,
+		     struct jw *w, struct sbuf *line, int flags);
 
 /*
  * Append pesq-apply's output line for rec to out: every member of rec but

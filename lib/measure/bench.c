@@ -8,6 +8,7 @@
 
 #include "measure/bench.h"
 #include "run/proc.h"
+#include "measure/stats.h"
 #include "base/xalloc.h"
 
 #define LOG_MAX 4096		/* bytes of a failing test's output kept */
@@ -281,8 +282,8 @@ machine(struct jw *w)
 static void
 params(struct jw *w, const struct bench_opt *o, const struct timing_param *p)
 {
-	jw_key(w, "metric");
-	jw_str(w, p->metric == TIMING_CPU ? "cpu" : "wall");
+	jw_key(w, "metric_asked");
+	jw_str(w, timing_metric_name(p->metric));
 	jw_key(w, "confidence");
 	jw_num(w, p->confidence);
 	jw_key(w, "min_gain");
@@ -322,6 +323,67 @@ side(struct jw *w, const char *key, const double *wall, const double *cpu,
 	jw_obj_end(w);
 }
 
+/* Medians of one metric on both sides and their ratio. */
+static void
+figures(struct jw *w, const char *key, double *const v[2], size_t n)
+{
+	double b = stats_median(v[0], n), c = stats_median(v[1], n);
+
+	jw_key(w, key);
+	jw_obj(w);
+	jw_key(w, "base");
+	jw_num(w, b);
+	jw_key(w, "cand");
+	jw_num(w, c);
+	jw_key(w, "speedup");
+	if (n && c > 0)
+		jw_num(w, b / c);
+	else
+		jw_null(w);
+	jw_obj_end(w);
+}
+
+/*
+ * The metric the timing uses (auto: wall when a side's first run used
+ * more than one CPU at a time), and what decided it, into w.
+ */
+static void
+resolve(const struct bench_opt *o, struct jw *w, struct bench_result *r)
+{
+	r->metric = o->param.metric;
+	if (r->metric == TIMING_AUTO)
+		r->metric = r->par[0] > BENCH_PARALLEL ||
+			r->par[1] > BENCH_PARALLEL ? TIMING_WALL : TIMING_CPU;
+	jw_key(w, "metric");
+	jw_str(w, timing_metric_name(r->metric));
+	jw_key(w, "parallel");
+	jw_arr(w);
+	jw_numg(w, r->par[0], 3);
+	jw_numg(w, r->par[1], 3);
+	jw_arr_end(w);
+}
+
+/* Peak memory and the machine's load, into w. */
+static void
+resources(struct jw *w, struct bench_result *r)
+{
+	jw_key(w, "rss");
+	jw_obj(w);
+	jw_key(w, "base");
+	jw_int(w, r->rss[0]);
+	jw_key(w, "cand");
+	jw_int(w, r->rss[1]);
+	jw_obj_end(w);
+	r->cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	jw_key(w, "load");
+	jw_obj(w);
+	jw_key(w, "avg");
+	jw_numg(w, r->load, 3);
+	jw_key(w, "cpus");
+	jw_int(w, r->cpus);
+	jw_obj_end(w);
+}
+
 enum bench_verdict
 bench_decided(enum timing_decision d)
 {
@@ -357,6 +419,7 @@ timing(const struct bench_opt *o, const struct timing_param *p,
 {
 	struct timing_samples s = TIMING_SAMPLES_INIT;
 	struct timing_run_opt ro = { 0 };
+	struct timing_param pr = *p;
 	const char *dirs[2] = { base_dir, cand_dir }, *limit = NULL;
 	int ret;
 
@@ -366,7 +429,8 @@ timing(const struct bench_opt *o, const struct timing_param *p,
 		ro.side[i].cmd = o->bench_cmd;
 		ro.side[i].status = status[i];
 	}
-	ro.param = p;
+	pr.metric = r->metric;
+	ro.param = &pr;
 	ro.sb = o->sb;
 	ro.timeout = o->timeout;
 	ro.budget = o->budget;
@@ -383,6 +447,13 @@ timing(const struct bench_opt *o, const struct timing_param *p,
 		jw_null(w);
 	side(w, "base", s.wall[0], s.cpu[0], s.n);
 	side(w, "cand", s.wall[1], s.cpu[1], s.n);
+	figures(w, "cpu", s.cpu, s.n);
+	figures(w, "wall", s.wall, s.n);
+	for (int i = 0; i < 2; i++)
+		if (s.rss[i] > r->rss[i])
+			r->rss[i] = s.rss[i];
+	r->load = s.load;
+	resources(w, r);
 	if (ret < 0) {
 		r->verdict = BENCH_ERROR;
 		jw_key(w, "reason");
@@ -390,7 +461,7 @@ timing(const struct bench_opt *o, const struct timing_param *p,
 	} else {
 		r->timed = 1;
 		r->verdict = bench_decided(r->st.decision);
-		bench_outcome(w, &r->st, p, limit, &r->reason);
+		bench_outcome(w, &r->st, &pr, limit, &r->reason);
 	}
 	timing_samples_release(&s);
 }
@@ -416,6 +487,9 @@ check(const struct bench_opt *o, const char *base_dir, const char *cand_dir,
 			break;
 		}
 		status[n] = res[n].exit_code;
+		r->par[n] = res[n].wall > 0 ?
+			(res[n].user + res[n].sys) / res[n].wall : 0;
+		r->rss[n] = res[n].maxrss;
 		if (res[n].timed_out) {
 			sbuf_addf(&r->reason, "the %s's benchmark timed out "
 				  "after %g s and was killed",
@@ -458,7 +532,7 @@ bench_judge(const struct bench_opt *o, const char *base_dir,
 	    const char *cand_dir, struct bench_result *r)
 {
 	struct jw w;
-	int status[2];
+	int status[2], k;
 
 	if (test(o, cand_dir, r) < 0)
 		return;
@@ -470,8 +544,9 @@ bench_judge(const struct bench_opt *o, const char *base_dir,
 	jw_obj(&w);
 	params(&w, o, &o->param);
 	machine(&w);
-	if (check(o, base_dir, cand_dir, status, &w, r) == 0 &&
-	    (!o->gate || o->gate(o->gate_arg, r) == 0))
+	k = check(o, base_dir, cand_dir, status, &w, r);
+	resolve(o, &w, r);
+	if (k == 0 && (!o->gate || o->gate(o->gate_arg, r) == 0))
 		timing(o, &o->param, base_dir, cand_dir, status, &w, r);
 	else if (r->verdict == BENCH_ERROR) {
 		jw_key(&w, "reason");
@@ -487,7 +562,7 @@ bench_calibrate(const struct bench_opt *o, const char *base_dir,
 {
 	struct bench_opt c = *o;
 	struct jw w;
-	int status[2];
+	int status[2], k;
 
 	c.output_check = 0;
 	c.param.min_rounds = c.param.max_rounds;
@@ -495,7 +570,9 @@ bench_calibrate(const struct bench_opt *o, const char *base_dir,
 	jw_obj(&w);
 	params(&w, &c, &c.param);
 	machine(&w);
-	if (check(&c, base_dir, base_dir, status, &w, r) == 0) {
+	k = check(&c, base_dir, base_dir, status, &w, r);
+	resolve(&c, &w, r);
+	if (k == 0) {
 		timing(&c, &c.param, base_dir, base_dir, status, &w, r);
 		if (r->timed) {
 			double a = r->st.hi - 1, b = 1 - r->st.lo;

@@ -65,10 +65,21 @@ struct bench_result {
 	struct sbuf checks_note;	/* the same for the ledger */
 	struct timing_stats st;	/* valid when timing happened */
 	int timed;		/* timing happened (accepted/rejected/inconclusive) */
+	enum timing_metric metric;	/* the metric used (auto resolved) */
+	double par[2];		/* CPU / wall of the first run of each side */
+	long rss[2];		/* peak resident set of each side, KiB */
+	double load;		/* highest 1-minute load average seen */
+	int cpus;		/* CPUs online */
 };
 
 #define BENCH_RESULT_INIT { BENCH_ERROR, SBUF_INIT, SBUF_INIT, SBUF_INIT, \
-	SBUF_INIT, SBUF_INIT, { 0 }, 0 }
+	SBUF_INIT, SBUF_INIT, { 0 }, 0, TIMING_CPU, { 0, 0 }, { 0, 0 }, 0, 0 }
+
+/*
+ * A run using more than one CPU at a time: its CPU time (user + sys)
+ * above this many times its wall time. --metric auto then takes wall.
+ */
+#define BENCH_PARALLEL 1.1
 
 void bench_result_release(struct bench_result *r);
 

@@ -190,7 +190,7 @@ accepted_line(git_repository *repo, const struct jsonl_rec *rec,
 	jw_key(&w, "rounds");
 	jw_uint(&w, r->st.rounds);
 	jw_key(&w, "metric");
-	jw_str(&w, p->metric == TIMING_CPU ? "cpu" : "wall");
+	jw_str(&w, timing_metric_name(p->metric));
 	jw_key(&w, "min_gain");
 	jw_num(&w, p->min_gain);
 	model_of(repo, rec, &pl->commit, &model);
@@ -228,7 +228,7 @@ advance(git_repository *repo, const struct jsonl_rec *rec,
 		  r->st.speedup);
 	sbuf_addf(&tr, "Pesq-Speedup: %.4f (%g%% CI %.4f-%.4f, %zu rounds, "
 		  "%s)\n", r->st.speedup, p->confidence * 100, r->st.lo,
-		  r->st.hi, r->st.rounds, p->metric == TIMING_CPU ? "cpu" : "wall");
+		  r->st.hi, r->st.rounds, timing_metric_name(p->metric));
 	accepted_line(repo, rec, pl, id, p, r, when, &note, &key);
 	st.subject = subj.buf;
 	st.trailers = tr.buf;

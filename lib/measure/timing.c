@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -10,6 +11,31 @@
 #include "run/proc.h"
 #include "measure/stats.h"
 #include "base/xalloc.h"
+
+const char *
+timing_metric_name(enum timing_metric m)
+{
+	return m == TIMING_CPU ? "cpu" : m == TIMING_WALL ? "wall" : "auto";
+}
+
+int
+timing_metric_parse(const char *s, enum timing_metric *m)
+{
+	for (int i = TIMING_WALL; i <= TIMING_AUTO; i++)
+		if (!strcmp(s, timing_metric_name((enum timing_metric)i))) {
+			*m = (enum timing_metric)i;
+			return 0;
+		}
+	return -1;
+}
+
+void
+timing_progress(void *arg, const struct timing_stats *st)
+{
+	fprintf(stderr, "%s: round %zu: %.4fx (CI %.4f-%.4f, p %.2g)\n",
+		(const char *)arg, st->rounds, st->speedup, st->lo, st->hi,
+		st->p);
+}
 
 void
 timing_samples_add(struct timing_samples *s, double bwall, double bcpu,
@@ -108,6 +134,20 @@ timing_reason(const struct timing_stats *st, const struct timing_param *p,
 		  st->lo, st->hi, g, st->p);
 }
 
+double
+timing_load(void)
+{
+	FILE *fp = fopen("/proc/loadavg", "r");
+	double l = -1;
+
+	if (fp) {
+		if (fscanf(fp, "%lf", &l) != 1)
+			l = -1;
+		fclose(fp);
+	}
+	return l;
+}
+
 static double
 now(void)
 {
@@ -120,7 +160,7 @@ now(void)
 /* One timed run of a side; its output goes to /dev/null. */
 static int
 run_one(const struct timing_run_opt *o, int side, int devnull,
-	double *wall, double *cpu, struct sbuf *err)
+	double *wall, double *cpu, long *rss, struct sbuf *err)
 {
 	const struct timing_side *sd = &o->side[side];
 	struct proc_opt po = { 0 };
@@ -155,6 +195,8 @@ run_one(const struct timing_run_opt *o, int side, int devnull,
 	} else {
 		*wall = r.wall;
 		*cpu = r.user + r.sys;
+		if (r.maxrss > *rss)
+			*rss = r.maxrss;
 		ret = 0;
 	}
 	proc_res_release(&r);
@@ -167,7 +209,7 @@ timing_run(const struct timing_run_opt *o, struct timing_samples *s,
        struct timing_stats *st, const char **limit, struct sbuf *err)
 {
 	const struct timing_param *p = o->param;
-	double start = now();
+	double start = now(), load;
 	int devnull, ret = 0;
 	size_t round;
 
@@ -208,12 +250,14 @@ timing_run(const struct timing_run_opt *o, struct timing_samples *s,
 			int sd = order[i];
 
 			if (run_one(o, sd, devnull, &w[sd][k[sd]],
-				    &c[sd][k[sd]], err) < 0) {
+				    &c[sd][k[sd]], &s->rss[sd], err) < 0) {
 				ret = -1;
 				goto out;
 			}
 			k[sd]++;
 		}
+		if ((load = timing_load()) > s->load)
+			s->load = load;
 		if (!warm)
 			for (int i = 0; i < TIMING_PER_ROUND; i++)
 				timing_samples_add(s, w[0][i], c[0][i], w[1][i],

@@ -19,7 +19,21 @@
  * the sandbox's start-up is not counted (sandbox.h).
  */
 
-enum timing_metric { TIMING_WALL, TIMING_CPU };
+/*
+ * TIMING_AUTO is resolved before the timing (bench.h): wall when the base
+ * or the candidate uses more than one CPU at a time, CPU time otherwise.
+ */
+enum timing_metric { TIMING_WALL, TIMING_CPU, TIMING_AUTO };
+struct timing_stats;
+
+/* "wall", "cpu", "auto": static strings. */
+const char *timing_metric_name(enum timing_metric m);
+
+/* The metric named s into *m: 0, or -1 when s names none. */
+int timing_metric_parse(const char *s, enum timing_metric *m);
+
+/* A progress line on stderr, arg the attempt's name (timing_run_opt). */
+void timing_progress(void *arg, const struct timing_stats *st);
 enum timing_decision { TIMING_CONTINUE, TIMING_ACCEPT, TIMING_REJECT };
 
 #define TIMING_PER_ROUND 2		/* runs of each side in a round */
@@ -37,9 +51,14 @@ struct timing_param {
 struct timing_samples {
 	double *wall[2], *cpu[2];
 	size_t n, cap;		/* samples of each side: TIMING_PER_ROUND a round */
+	long rss[2];		/* peak resident set of a run, KiB; 0: unknown */
+	double load;		/* highest 1-minute load average, read each round */
 };
 
-#define TIMING_SAMPLES_INIT { { NULL, NULL }, { NULL, NULL }, 0, 0 }
+#define TIMING_SAMPLES_INIT { { NULL, NULL }, { NULL, NULL }, 0, 0, { 0, 0 }, 0 }
+
+/* The 1-minute load average (/proc/loadavg), or -1. */
+double timing_load(void);
 
 /* Append one sample of each side (wall and CPU seconds). */
 void timing_samples_add(struct timing_samples *s, double bwall, double bcpu,

@@ -10,6 +10,7 @@
 #include "prompt/prompt_int.h"
 #include "base/sha256.h"
 #include "base/xalloc.h"
+#include "source/candrules.h"
 
 static const char *const kind_path[NKIND] = {
 	"ctx.types", "ctx.macros", "ctx.globals", "ctx.callees", "ctx.callers",
@@ -187,6 +188,7 @@ render(const struct prompt_job *j, struct sbuf *sys, struct sbuf *user)
 {
 	struct sbuf context = SBUF_INIT, callee = SBUF_INIT;
 	struct sbuf examples = SBUF_INIT, trimmed = SBUF_INIT;
+	struct sbuf rules = SBUF_INIT;
 	const struct prompt_tpl *tpl = j->opt->tpl;
 	int which = tpl_index(j);
 
@@ -194,6 +196,8 @@ render(const struct prompt_job *j, struct sbuf *sys, struct sbuf *user)
 	prompt_sect_callee(j, &callee);
 	prompt_sect_examples(j, &examples);
 	prompt_sect_trimmed(j, &trimmed);
+	candrules_text(&rules);
+	sbuf_rtrim(&rules);
 	{
 		const struct prompt_var v[] = {
 			{ "fn", j->fn.buf }, { "file", j->file.buf },
@@ -213,6 +217,7 @@ render(const struct prompt_job *j, struct sbuf *sys, struct sbuf *user)
 			{ "check_failure", j->check_fail.buf },
 			{ "threads", j->threads },
 			{ "threading", j->threading.buf },
+			{ "rules", rules.buf },
 		};
 		size_t nv = sizeof(v) / sizeof(*v);
 
@@ -228,6 +233,7 @@ render(const struct prompt_job *j, struct sbuf *sys, struct sbuf *user)
 	sbuf_release(&callee);
 	sbuf_release(&examples);
 	sbuf_release(&trimmed);
+	sbuf_release(&rules);
 }
 
 int

@@ -15,16 +15,16 @@ static const char tpl_system[] =
 	"\n"
 	"How to reply:\n"
 	"- Exactly one fenced code block, ```{{fence}} ... ```, holding the complete\n"
-	"  replacement: the function `{{fn}}` with the same name, parameters,\n"
-	"  return type and linkage, preceded by any new helper functions it needs,\n"
-	"  each declared static, with names that clash with nothing shown.\n"
-	"- The block replaces the function's definition in its file and nothing\n"
-	"  else: do not repeat other functions, types, macros or globals, and do\n"
-	"  not add #include lines; use only what the file can already see (the\n"
-	"  context shown, what the original already calls, compiler builtins).\n"
+	"  replacement of the function `{{fn}}` and the new items it needs. It\n"
+	"  replaces the function's definition in its file and follows the rules\n"
+	"  below; use only what the file can already see (the context shown, what\n"
+	"  the original already calls, compiler builtins) and system headers.\n"
 	"- After the block, exactly one line: \"Summary: \" and one sentence saying\n"
 	"  what you changed and why it is faster.\n"
-	"- Nothing else: no other code blocks, no text before the block.\n";
+	"- Nothing else: no other code blocks, no text before the block.\n"
+	"\n"
+	"Rules for the code block (a reply that breaks one is refused):\n"
+	"{{rules}}\n";
 
 static const char tpl_optimize_leaf[] =
 	"Task: make the function `{{fn}}` ({{where}}) faster.\n"

@@ -15,7 +15,7 @@ static const char *const known[] = {
 	"fn", "file", "line", "where", "signature", "lang", "fence", "task",
 	"child", "code", "candidate", "summary", "profile", "callee",
 	"context", "examples", "failure", "parallel", "trimmed", "orig",
-	"check_failure", "threads", "threading", NULL,
+	"check_failure", "threads", "threading", "rules", NULL,
 };
 
 void

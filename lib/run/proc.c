@@ -337,6 +337,7 @@ proc_run(const struct proc_opt *opt, struct proc_res *res)
 		close(inp[1]);
 	res->user = tv(&ru.ru_utime);
 	res->sys = tv(&ru.ru_stime);
+	res->maxrss = ru.ru_maxrss;
 	proc_status(res);
 	sha256_final(&sha, res->out_sha);
 	sigaction(SIGPIPE, &oldpipe, NULL);

@@ -51,6 +51,7 @@ struct proc_res {
 	int timed_out;		/* we killed it at the timeout */
 	int stopped;		/* watch asked to stop it */
 	double wall, user, sys;	/* seconds */
+	long maxrss;		/* peak resident set, KiB (ru_maxrss) */
 	struct sbuf out, err;	/* captured (at most out_max/err_max) */
 	size_t out_total, err_total;	/* bytes written in all */
 	unsigned char out_sha[32];	/* SHA-256 of all of stdout */

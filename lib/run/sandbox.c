@@ -312,13 +312,15 @@ take_report(struct proc_res *res)
 
 	if (sscanf(res->report.buf, "pesq-measure 1 %d %lld %lld %lld %ld\n%n",
 		   &status, &user, &sys, &wall, &rss, &n) != 5 ||
-	    (size_t)n != res->report.len || user < 0 || sys < 0 || wall < 0)
+	    (size_t)n != res->report.len || user < 0 || sys < 0 || wall < 0 ||
+	    rss < 0)
 		return 0;
 	res->status = status;
 	proc_status(res);
 	res->user = (double)user / 1e6;
 	res->sys = (double)sys / 1e6;
 	res->wall = (double)wall / 1e9;
+	res->maxrss = rss;
 	return 1;
 }
 

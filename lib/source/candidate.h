@@ -6,17 +6,14 @@
 #include "base/sbuf.h"
 
 /*
- * Cheap checks of a candidate function before it is spliced into a file.
- * This is a lexer, not a parser: comments, string and character literals
- * are skipped, and braces and parentheses counted.
- *
- * A candidate is accepted when, after trimming surrounding blanks, it is
- * exactly one function definition: a head (optionally after comments)
- * holding the function's name followed by '(' outside any parentheses,
- * and no ';', '#', '`', '}' nor '=' outside parentheses; then a body in
- * balanced braces; then nothing but blanks and comments. So an empty
- * reply, a file pasted back (includes, declarations, other functions), a
- * reply still in a Markdown fence, and a cut-off body are refused.
+ * A candidate as models write it, checked and spliced into its file
+ * before anything is built. The code is read as file-scope items
+ * (canditems.h: a lexer, not a parser) and judged by the rules of
+ * candrules.c: the target's definition last, before it new static
+ * helpers, static variables and tables, types, macros #undef'd again
+ * and #include <system header> lines; nothing that would change other
+ * code (a new non-static symbol, a name the file already has, a macro
+ * left defined). Each refusal names the item and its line in the code.
  *
  * The signature is the head with comments removed and blanks normalized:
  * runs of blanks become one space where they separate two identifier
@@ -24,17 +21,30 @@
  * "static int* f(int a)" both give "static int*f(int a)").
  */
 
+struct cand_splice {
+	const char *fn;		/* the target as profiles name it: a suffix
+				   from the first '.' ("f.cold") and a
+				   qualification to the last "::" ignored */
+	const char *file;	/* its path, for messages */
+	const char *orig;	/* the file's content */
+	size_t orig_len;
+	size_t start, end;	/* the definition's bytes in orig */
+	int cxx;		/* C++: anonymous namespaces */
+};
+
 /*
- * Check code[0..len) as a definition of fn. fn may be a name as seen in
- * profiles: a suffix from the first '.' ("f.cold") and a qualification up
- * to the last "::" are ignored for the search. On success returns 0, with
- * *off and *n (when not NULL) delimiting the trimmed candidate in code
- * and the normalized signature appended to sig (when not NULL). On
- * failure returns -1 with a message (lowercase, no full stop) appended to
- * err.
+ * Check code[0..len) against the rules and append the file's new
+ * content to out: orig with [start, end) replaced by the candidate (its
+ * surrounding blanks and #include lines removed), and the new #include
+ * lines after the last #include line before start (or before the
+ * candidate when there is none). The target's normalized signature is
+ * appended to sig (when not NULL). Returns 0, or -1 with the reason
+ * (lowercase, no full stop, naming the item and its line of code)
+ * appended to err; out is then unchanged.
  */
-int candidate_check(const char *fn, const char *code, size_t len, size_t *off,
-	       size_t *n, struct sbuf *sig, struct sbuf *err);
+int candidate_splice(const struct cand_splice *cs, const char *code,
+		     size_t len, struct sbuf *out, struct sbuf *sig,
+		     struct sbuf *err);
 
 /*
  * Append the normalized signature of the definition in code[0..len) (the

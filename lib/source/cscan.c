@@ -9,13 +9,9 @@
 #include "source/cscan.h"
 #include "base/xalloc.h"
 
-enum { T_EOF, T_IDENT, T_PUNCT, T_LIT, T_DIRECTIVE };
-
-struct lex {
-	const char *s;
-	size_t n, i;
-	int bol;		/* only blanks since the last newline */
-	size_t tok, len;	/* the last token */
+enum {
+	T_EOF = CSCAN_EOF, T_IDENT = CSCAN_IDENT, T_PUNCT = CSCAN_PUNCT,
+	T_LIT = CSCAN_LIT, T_DIRECTIVE = CSCAN_DIRECTIVE
 };
 
 static int
@@ -26,7 +22,7 @@ is_ident(int c)
 
 /* Skip to the end of a line, honouring backslash continuations. */
 static void
-skip_line(struct lex *l)
+skip_line(struct cscan_lex *l)
 {
 	while (l->i < l->n && l->s[l->i] != '\n') {
 		if (l->s[l->i] == '\\' && l->i + 1 < l->n &&
@@ -47,7 +43,7 @@ skip_line(struct lex *l)
 }
 
 static int
-next(struct lex *l)
+next(struct cscan_lex *l)
 {
 	const char *s = l->s;
 
@@ -121,13 +117,25 @@ next(struct lex *l)
 }
 
 static void
-lex_init(struct lex *l, const char *s, size_t n)
+lex_init(struct cscan_lex *l, const char *s, size_t n)
 {
 	l->s = s;
 	l->n = n;
 	l->i = 0;
 	l->bol = 1;
 	l->tok = l->len = 0;
+}
+
+void
+cscan_lex_init(struct cscan_lex *l, const char *s, size_t n)
+{
+	lex_init(l, s, n);
+}
+
+int
+cscan_lex_next(struct cscan_lex *l)
+{
+	return next(l);
 }
 
 static int
@@ -156,7 +164,7 @@ cscan_has_word(const char *s, size_t n, const char *w)
 }
 
 static int
-is_tok(const struct lex *l, const char *t)
+is_tok(const struct cscan_lex *l, const char *t)
 {
 	return strlen(t) == l->len && !memcmp(l->s + l->tok, t, l->len);
 }
@@ -183,7 +191,7 @@ not_a_name(const char *s, size_t len)
 size_t
 cscan_functions(const char *s, size_t n, struct cscan_fn **out)
 {
-	struct lex l;
+	struct cscan_lex l;
 	struct cscan_fn *fns = NULL, cur;
 	size_t nfns = 0, cap = 0;
 	size_t prev_ident = 0, prev_len = 0;	/* identifier before '(' */
@@ -293,7 +301,7 @@ size_t
 cscan_calls(const char *s, size_t n, const char *w, int members,
 	    size_t **out)
 {
-	struct lex l;
+	struct cscan_lex l;
 	size_t *offs = NULL, noffs = 0, cap = 0, cand = 0;
 	int t, after_member = 0, angle = 0, ntok = 0;
 	/* 1: saw w; 2: in its template arguments; 3: after them */
@@ -443,7 +451,7 @@ cscan_last_component(const char *qual)
 int
 cscan_defines(const char *s, size_t n, int all, struct sbuf *out)
 {
-	struct lex l;
+	struct cscan_lex l;
 	size_t mark = out->len;
 	int t, paste = 0;
 
@@ -540,7 +548,7 @@ is_attr_kw(const char *s, size_t len)
 size_t
 cscan_decl_prefix(const char *s, size_t n, size_t off)
 {
-	struct lex l;
+	struct cscan_lex l;
 	struct tok { size_t at, len; int t; } *v = NULL;
 	size_t nv = 0, cap = 0, start = off;
 	int t;

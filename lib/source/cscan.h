@@ -14,6 +14,27 @@
  * every answer is a good guess, not a proof.
  */
 
+/*
+ * The lexer underneath, for other scanners (candidate.c): tokens are
+ * identifiers (keywords too), literals (numbers, strings, characters),
+ * single punctuation characters ("::" and "->" whole) and directive
+ * lines (from '#' at the start of a line to its unescaped end). Comments
+ * and blanks are skipped. After cscan_lex_next, the token is s[tok..tok+len).
+ */
+enum { CSCAN_EOF, CSCAN_IDENT, CSCAN_PUNCT, CSCAN_LIT, CSCAN_DIRECTIVE };
+
+struct cscan_lex {
+	const char *s;
+	size_t n, i;
+	int bol;		/* only blanks since the last newline */
+	size_t tok, len;	/* the last token */
+};
+
+void cscan_lex_init(struct cscan_lex *l, const char *s, size_t n);
+
+/* The next token's type (CSCAN_EOF at the end). */
+int cscan_lex_next(struct cscan_lex *l);
+
 /* Is there a whole-word (identifier) occurrence of w in s[0..n)? */
 int cscan_has_word(const char *s, size_t n, const char *w);
 

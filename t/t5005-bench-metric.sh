@@ -1,0 +1,75 @@
+#!/bin/sh
+test_description='pesq-bench --metric auto: wall time for programs that run side by side
+
+auto takes wall time when the first run of the base or of the candidate
+used more than one CPU at a time (CPU time above 1.1 times wall time),
+CPU time otherwise; the record keeps the metric used, what was asked,
+the two ratios, and the medians of both metrics.'
+. ./test-lib.sh
+
+test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
+
+bench() {
+	pesq-bench --sandbox off --base-dir base --bench ./run \
+		--max-rounds 6 "$@" <in
+}
+
+test_expect_success 'setup' '
+	mkdir base par &&
+	printf "#!/bin/sh\nexec spin 8\n" >base/run &&
+	cat >par/run <<-\EOF &&
+	#!/bin/sh
+	for i in 1 2 3 4 5 6 7 8
+	do
+		spin 2 >/dev/null &
+	done
+	wait
+	echo spin
+	EOF
+	chmod +x base/run par/run &&
+	echo "{\"attempt\":{\"id\":\"p/1\"}}" >in
+'
+
+test_expect_success 'auto: the metric follows the rule, both recorded' '
+	bench --candidate-dir par --metric auto >out 2>err &&
+	jq -e ".bench | .metric_asked == \"auto\" and
+		(.parallel | length) == 2 and .parallel[0] < 1.1 and
+		.metric == (if .parallel[1] > 1.1 then \"wall\" else \"cpu\" end) and
+		(.cpu | .base > 0 and .cand > 0 and .speedup > 0) and
+		(.wall | .base > 0 and .cand > 0 and .speedup > 0)" out &&
+	m=$(jq -r .bench.metric out) &&
+	grep "rounds, $m time" err
+'
+
+test_expect_success 'auto on the base against itself: CPU time' '
+	bench --candidate-dir base --metric auto >out 2>err &&
+	jq -r .bench.metric out >actual &&
+	echo cpu >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'auto is the default' '
+	bench --candidate-dir base >out 2>err &&
+	jq -r .bench.metric_asked out >actual &&
+	echo auto >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'cpu and wall are taken as asked' '
+	bench --candidate-dir par --metric cpu >out 2>err &&
+	jq -r ".bench | [.metric_asked, .metric] | @tsv" out >actual &&
+	bench --candidate-dir base --metric wall >out 2>err &&
+	jq -r ".bench | [.metric_asked, .metric] | @tsv" out >>actual &&
+	printf "cpu\tcpu\nwall\twall\n" >expect &&
+	test_cmp expect actual &&
+	test_expect_code 2 bench --candidate-dir base --metric fast 2>err &&
+	test_grep "usage: pesq-bench" err
+'
+
+test_expect_success 'a record of auto recomputes to itself' '
+	bench --candidate-dir par --metric auto >out 2>err &&
+	pesq-bench --recompute out >again &&
+	test_cmp out again
+'
+
+test_done
