@@ -136,15 +136,16 @@ test_expect_success 'kill -9 of git pesq mid-build, then a rerun finishes' '
 	grep "^count_word  *parent  *1  output-differs" out &&
 	grep "^table_find  *leaf  *1  output-differs" out &&
 	git -C r4 for-each-ref --format="%(refname)" refs/heads/pesq/ >refs &&
+	# the kill stopped the build too (the run'"'"'s session): nothing of
+	# the attempt was left, and the rerun made it whole
 	cat >expect <<-\EOF &&
 	refs/heads/pesq/best
 	refs/heads/pesq/count_word/1
-	refs/heads/pesq/count_word/2
 	refs/heads/pesq/table_find/1
 	EOF
 	test_cmp expect refs &&
 	git -C r4 notes --ref=pesq show pesq/count_word/1 >note &&
-	test_grep ! "\"event\":\"verdict\"" note &&
+	test_grep "\"event\":\"verdict\"" note &&
 	git -C r4 rev-parse HEAD >expect &&
 	git -C r4 rev-parse pesq/best >actual &&
 	test_cmp expect actual
