@@ -34,6 +34,7 @@ PESQ_MAX_ROUNDS ?=
 PESQ_MIN_GAIN ?=
 PESQ_OUTPUT_CHECK ?=
 PESQ_BENCH_BUDGET ?=
+PESQ_MAX_RSS_GROWTH ?=
 PESQ_DIR ?= .pesq
 PESQ_GIT ?= git
 
@@ -61,7 +62,8 @@ pesq_run_opts = $(pesq_common) \
 	$(if $(PESQ_MIN_GAIN),--min-gain '$(PESQ_MIN_GAIN)') \
 	$(if $(filter false no off 0,$(PESQ_OUTPUT_CHECK)),--no-output-check,$(if \
 	    $(PESQ_OUTPUT_CHECK),--output-check)) \
-	$(if $(PESQ_BENCH_BUDGET),--bench-budget '$(PESQ_BENCH_BUDGET)')
+	$(if $(PESQ_BENCH_BUDGET),--bench-budget '$(PESQ_BENCH_BUDGET)') \
+	$(if $(PESQ_MAX_RSS_GROWTH),--max-rss-growth '$(PESQ_MAX_RSS_GROWTH)')
 
 # The commit pesq works from: rewritten only when it changes, so that
 # what depends on it is redone only then.

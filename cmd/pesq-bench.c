@@ -29,6 +29,7 @@ static const char usage_text[] =
 	"  [-c | --confidence X] [-g | --min-gain X] [--min-rounds N]\n"
 	"  [-n | --max-rounds N] [--budget SECONDS] [-T | --timeout SECONDS]\n"
 	"  [--warmup N] [--seed N] [--sandbox auto|on|off] [--no-output-check]\n"
+	"  [--max-rss-growth X]\n"
 	"  [--no-sanitize] [--sanitize-build CMD] [--no-differential]\n"
 	"  [--check-seconds N] [--attempts N] [--no-advance]\n"
 	"  [--base-dir DIR --candidate-dir DIR] [-q] [-v]\n";
@@ -38,6 +39,7 @@ static struct redact secrets = REDACT_INIT;
 static struct bench_opt bo = {
 	.param = { TIMING_AUTO, 0.99, 0.02, 0, 4000, 5, 50 },
 	.timeout = 300, .budget = 600, .warmup = 1, .output_check = 1,
+	.max_rss_growth = -1,
 	.sb = &sb, .redact = &secrets,
 };
 static git_repository *repo;	/* for settings; and git mode */
@@ -260,7 +262,7 @@ main(int argc, char **argv)
 {
 	enum { O_MINR = 256, O_BUDGET, O_WARM, O_SEED, O_SANDBOX, O_NOCHECK,
 	       O_NOADV, O_CALIB, O_RECOMP, O_BASEDIR, O_CANDDIR, O_NOSAN,
-	       O_SANBUILD, O_NODIFF, O_SECS, O_CHECK, O_ATTEMPTS };
+	       O_SANBUILD, O_NODIFF, O_SECS, O_CHECK, O_ATTEMPTS, O_RSS };
 	static const struct option longopts[] = {
 		{ "bench", required_argument, NULL, 'b' },
 		{ "test", required_argument, NULL, 't' },
@@ -277,6 +279,7 @@ main(int argc, char **argv)
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "sandbox", required_argument, NULL, O_SANDBOX },
 		{ "no-output-check", no_argument, NULL, O_NOCHECK },
+		{ "max-rss-growth", required_argument, NULL, O_RSS },
 		{ "no-sanitize", no_argument, NULL, O_NOSAN },
 		{ "sanitize-build", required_argument, NULL, O_SANBUILD },
 		{ "no-differential", no_argument, NULL, O_NODIFF },
@@ -332,6 +335,7 @@ main(int argc, char **argv)
 			break;
 		case O_SANDBOX: sandbox = optarg; break;
 		case O_NOCHECK: bo.output_check = 0; break;
+		case O_RSS: bo.max_rss_growth = num(optarg, "growth", 0, 1e6); break;
 		case O_NOSAN: co.sanitize = 0; break;
 		case O_SANBUILD: co.san_build = optarg; break;
 		case O_NODIFF: co.differential = 0; break;

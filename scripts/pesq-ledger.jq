@@ -91,6 +91,14 @@ def median: map(num | select(. != null)) | sort
 			 else null end),
 		metric: (if ($b | type) == "object" then $b.metric
 			 else null end),
+		threads: ([$llm[] | .threads | num | select(. != null)] | last),
+		cpu_median: (if ($b | type) == "object" and $b.metric == "wall"
+		    and ($b.base | type) == "object"
+		    and ($b.cand | type) == "object" then
+			{base: ($b.base.cpu // [] | median),
+			 cand: ($b.cand.cpu // [] | median)}
+			| if .base == null or .cand == null then null else . end
+		    else null end),
 		bench_median: (if ($b | type) == "object"
 		    and ($b.base | type) == "object"
 		    and ($b.cand | type) == "object" then

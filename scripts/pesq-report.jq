@@ -2,7 +2,9 @@
 # pesq-report.jq: the totals of the ledger: the attempt records of
 # pesq-ledger.jq (slurped) and $best (jq --slurpfile: the squashed
 # commits of pesq/best, oldest first, from git-pesq's best_steps) into
-# one JSON object; see git-pesq(1), "REPORT".
+# one JSON object; $final (jq --slurpfile) the record of the last run's
+# final A/B when it measured the pesq/best of today, or nothing; see
+# git-pesq(1), "REPORT".
 def median: sort | if length == 0 then null
 	elif length % 2 == 1 then .[length / 2 | floor]
 	else (.[length / 2 - 1] + .[length / 2]) / 2 end;
@@ -19,6 +21,7 @@ def verdicts: ["accepted", "rejected", "inconclusive", "build-failed",
 | [.[] | select(.verdict != null)] as $done
 | [$done[] | select(.verdict == "accepted")] as $acc
 | [$acc[] | .speedup | select(type == "number")] as $sp
+| [$done[] | select((.threads | type) == "number")] as $par
 | ($best | reduce .[] as $s ({c: 1, out: []};
 	.c *= ($s.speedup // 1)
 	| .out += [$s + {cumulative: .c}])) as $steps
@@ -44,6 +47,22 @@ def verdicts: ["accepted", "rejected", "inconclusive", "build-failed",
 		best: ($sp | max),
 		cumulative: ($steps.out | last | .cumulative // null)
 	},
+	parallel: (if ($par | length) == 0 then null else {
+		attempts: ($par | length),
+		accepted: ($par | map(select(.verdict == "accepted")) | length),
+		unsafe: ($par | map(select(.verdict == "unsafe")) | length),
+		threads: ($par | map(.threads) | max),
+		speedup: ($par | map(select(.verdict == "accepted") | .speedup
+				     | numbers) | median),
+		efficiency: ($par | map(select(.verdict == "accepted")
+			     | select(.speedup | type == "number")
+			     | .speedup / .threads) | median)
+	} end),
+	final: ($final | first // null | if . == null then null
+		else {start: .final.start, best: .final.best,
+		      steps: .final.steps, verdict,
+		      speedup: .bench.speedup?, ci: .bench.ci?,
+		      rounds: .bench.rounds?, metric: .bench.metric?} end),
 	best: {
 		commit: ($best | last | .commit // null),
 		steps: ($steps.out | map({commit, attempt, subject, speedup,

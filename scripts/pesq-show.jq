@@ -70,6 +70,10 @@ def date: if type == "number" and . > 0
 		+ " of the base not counted" else "" end)
 	elif .outcome == "unsafe" then "sanitize " + ("unsafe" | c("31"))
 	    + ": " + (.summary // "") + " (" + (.cmd // "") + ")"
+	    + (.report // "" | split("\n") | map(select(test("^\\s*$") | not))
+	       | if length == 0 then "" else
+		 (if length > 16 then .[:16] + ["..."] else . end)
+		 | map("\n             " + .[0:100]) | join("") end)
 	else "sanitize " + .outcome
 	    + (if .reason then ": " + .reason else "" end) end)
        + "\n           "
@@ -100,7 +104,13 @@ def date: if type == "number" and . > 0
        + (if .rounds != null then ", \(.rounds) rounds" else "" end)
        + (if .metric then ", " + .metric + " time" else "" end)
        + (if .bench_median then ", medians \(.bench_median.base | r4) s"
-	  + " -> \(.bench_median.cand | r4) s" else "" end) end),
+	  + " -> \(.bench_median.cand | r4) s" else "" end)
+       + (if .cpu_median then ", CPU time \(.cpu_median.base | r4) s"
+	  + " -> \(.cpu_median.cand | r4) s" else "" end)
+       + (if (.threads | type) == "number" and .threads > 0 then
+	  "\n           \(.threads) threads, efficiency "
+	  + (.speedup / .threads | r3) + " (speedup / threads)"
+	  else "" end) end),
 (if (.machine | type) == "object" then ("machine" | key) + " "
     + ([.machine.cpu, (if .machine.cores then "\(.machine.cores) cores"
 			else null end), .machine.kernel]

@@ -85,7 +85,7 @@ test_expect_success 'chains: parent first, a failed build is corrected, best mov
 	function  role    attempts  verdict   speedup  tokens
 	parent    parent         1  accepted       2x      15
 	child     leaf           2  accepted       2x      30
-	pesq/best 2dd78c2 against the start a56e94b: 4x (99% CI 3.5-4.5), a real gain
+	pesq/best 2dd78c2 against the start a56e94b: final A/B 4x (99% CI 3.5-4.5), a real gain
 	EOT
 	test_cmp expect out &&
 	grep "^final .*--no-advance" log.bench &&
@@ -177,7 +177,7 @@ test_expect_success 'kill -9 in the middle, then a rerun finishes consistently' 
 	function  role    attempts  verdict   speedup  tokens
 	parent    parent         1  accepted       2x      15
 	child     leaf           1  accepted       2x      15
-	pesq/best e1bd3b8 against the start a56e94b: 4x (99% CI 3.5-4.5), a real gain
+	pesq/best e1bd3b8 against the start a56e94b: final A/B 4x (99% CI 3.5-4.5), a real gain
 	EOT
 	test_cmp expect out &&
 	git -C r3 rev-parse pesq/child/1 >expect &&

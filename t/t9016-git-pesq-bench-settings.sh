@@ -56,7 +56,8 @@ test_expect_success 'the defaults: auto metric, 50 rounds, 2%, 600 s, output che
 	for x in a f
 	do
 		grep -e "--metric auto --max-rounds 50 --min-gain 0.02 --budget 600" $x &&
-		! grep -e "--no-output-check" $x || return 1
+		! grep -e "--no-output-check" $x &&
+		! grep -e "--max-rss-growth" $x || return 1
 	done
 '
 
@@ -64,11 +65,11 @@ test_expect_success 'git pesq run --metric wall and the others reach pesq-bench'
 	fresh &&
 	(cd r && git pesq run -q -S ../stacks.folded --metric wall \
 		--max-rounds 7 --min-gain 0.05 --no-output-check \
-		--bench-budget=30) &&
+		--bench-budget=30 --max-rss-growth 0.25) &&
 	for x in attempt final
 	do
 		args $x >a &&
-		grep -e "--metric wall --max-rounds 7 --min-gain 0.05 --budget 30 --no-output-check" a ||
+		grep -e "--metric wall --max-rounds 7 --min-gain 0.05 --budget 30 --no-output-check --max-rss-growth 0.25" a ||
 			return 1
 	done
 '
@@ -82,13 +83,14 @@ test_expect_success 'git pesq config metric wall, maxRounds, minGain, outputChec
 		git pesq config minGain 0.1 &&
 		git pesq config outputCheck false &&
 		git pesq config benchBudget 45 &&
+		git pesq config maxRssGrowth 0.5 &&
 		git pesq config metric >../actual &&
 		git pesq run -q -S ../stacks.folded
 	) &&
 	echo wall >expect &&
 	test_cmp expect actual &&
 	args attempt >a &&
-	grep -e "--metric wall --max-rounds 9 --min-gain 0.1 --budget 45 --no-output-check" a
+	grep -e "--metric wall --max-rounds 9 --min-gain 0.1 --budget 45 --no-output-check --max-rss-growth 0.5" a
 '
 
 test_expect_success 'an option beats git config' '
@@ -125,8 +127,9 @@ test_expect_success 'pesq.mk: PESQ_METRIC and the others become options of the r
 	printf "include %s\nshow:\n\t@echo \$(pesq_run_opts)\n" \
 		"$SRC_ROOT/pesq.mk" >Makefile &&
 	make -s show PESQ_METRIC=wall PESQ_MAX_ROUNDS=8 PESQ_MIN_GAIN=0.03 \
-		PESQ_OUTPUT_CHECK=false PESQ_BENCH_BUDGET=20 >out &&
-	grep -e "--metric wall --max-rounds 8 --min-gain 0.03 --no-output-check --bench-budget 20" out &&
+		PESQ_OUTPUT_CHECK=false PESQ_BENCH_BUDGET=20 \
+		PESQ_MAX_RSS_GROWTH=0.2 >out &&
+	grep -e "--metric wall --max-rounds 8 --min-gain 0.03 --no-output-check --bench-budget 20 --max-rss-growth 0.2" out &&
 	make -s show PESQ_OUTPUT_CHECK=true >out &&
 	grep -e "--output-check" out &&
 	! grep -e "--metric" out

@@ -55,7 +55,8 @@ test_expect_success 'the model writes the check once; the wrong candidate is ref
 	test_when_finished stop_fake &&
 	(
 		cd r1 &&
-		git pesq run -v --no-chain -n 1 -S ../stacks.folded \
+		# no correction: the refused candidate stays the last try
+		git pesq run -v -a 0 --no-chain -n 1 -S ../stacks.folded \
 			>../out 2>../err
 	) &&
 	asked >asked &&

@@ -183,7 +183,7 @@ test_expect_success 'report: totals worked out by hand' '
 	  by model   fake 2 of 4 (50%), other 0 of 1 (0%)
 	corrections  2 in 2 attempts, 1 of them built in the end
 	speedup      median 1.425x, best 1.6x
-	pesq/best    2x over 2 accepted steps
+	pesq/best    2x, the product of its 2 accepted steps
 	tokens       1070 (725 in, 345 out)
 	time         llm 0.8 s, build 8 s, test 1.2 s, check 0 s, bench 5.4 s
 	EOF

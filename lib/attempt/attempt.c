@@ -206,7 +206,8 @@ attempt_prepare(git_repository *repo, const struct jsonl_rec *rec,
 	jsonl_path_str(rec, "llm.model", &a->model);
 	jsonl_path_str(rec, "prompt.id", &a->prompt);
 	a->correction = jsonl_path(rec, "attempt") >= 0 &&
-		!jsonl_path_bool(rec, "build.ok", 1);
+		(!jsonl_path_bool(rec, "build.ok", 1) ||
+		 jsonl_streq(rec, jsonl_path(rec, "prompt.mode"), "correct"));
 	git_oid_cpy(&a->base, base);
 	git_oid_cpy(&a->parent, base);
 	if (a->correction && prepare_correction(repo, rec, a, &s, err) < 0)

@@ -242,7 +242,14 @@ run_side(const struct sanitize_opt *o, const char *kind, const char *wt,
 		  dir.buf);
 	sbuf_addf(&env[1], "UBSAN_OPTIONS=log_path=%s/ubsan:"
 		  "print_stacktrace=1", dir.buf);
-	sbuf_addf(&env[2], "TSAN_OPTIONS=log_path=%s/tsan", dir.buf);
+	/*
+	 * The longest history: ThreadSanitizer forgets the accesses it has
+	 * no room for (its shadow is reset when the traces fill up), so a
+	 * race between accesses far apart, with much work between them, is
+	 * often missed with the default (a loop over a buffer is that).
+	 */
+	sbuf_addf(&env[2], "TSAN_OPTIONS=log_path=%s/tsan:history_size=7",
+		  dir.buf);
 	set[0] = env[0].buf;
 	set[1] = env[1].buf;
 	set[2] = env[2].buf;

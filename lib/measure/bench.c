@@ -296,6 +296,11 @@ params(struct jw *w, const struct bench_opt *o, const struct timing_param *p)
 	jw_uint(w, p->min_rounds);
 	jw_key(w, "max_rounds");
 	jw_uint(w, p->max_rounds);
+	jw_key(w, "max_rss_growth");
+	if (o->max_rss_growth >= 0)
+		jw_num(w, o->max_rss_growth);
+	else
+		jw_null(w);
 	jw_key(w, "warmup");
 	jw_int(w, o->warmup);
 	jw_key(w, "order");
@@ -382,6 +387,29 @@ resources(struct jw *w, struct bench_result *r)
 	jw_key(w, "cpus");
 	jw_int(w, r->cpus);
 	jw_obj_end(w);
+}
+
+/*
+ * --max-rss-growth: a candidate whose first run's peak resident set is
+ * above the base's times 1 + the limit is rejected untimed. Returns 0 to
+ * go on.
+ */
+static int
+rss_grows(const struct bench_opt *o, struct jw *w, struct bench_result *r)
+{
+	double lim = (double)r->rss[0] * (1 + o->max_rss_growth);
+
+	if (o->max_rss_growth < 0 || r->rss[0] <= 0 || r->rss[1] <= lim)
+		return 0;
+	r->verdict = BENCH_REJECTED;
+	sbuf_addf(&r->reason, "peak memory grows by %.0f%% (%ld KiB on the "
+		  "base, %ld KiB on the candidate), more than the %g%% "
+		  "allowed", ((double)r->rss[1] / (double)r->rss[0] - 1) * 100,
+		  r->rss[0], r->rss[1], o->max_rss_growth * 100);
+	resources(w, r);
+	jw_key(w, "reason");
+	jw_str(w, r->reason.buf);
+	return -1;
 }
 
 enum bench_verdict
@@ -546,7 +574,8 @@ bench_judge(const struct bench_opt *o, const char *base_dir,
 	machine(&w);
 	k = check(o, base_dir, cand_dir, status, &w, r);
 	resolve(o, &w, r);
-	if (k == 0 && (!o->gate || o->gate(o->gate_arg, r) == 0))
+	if (k == 0 && rss_grows(o, &w, r) == 0 &&
+	    (!o->gate || o->gate(o->gate_arg, r) == 0))
 		timing(o, &o->param, base_dir, cand_dir, status, &w, r);
 	else if (r->verdict == BENCH_ERROR) {
 		jw_key(&w, "reason");

@@ -36,6 +36,8 @@ struct bench_opt {
 	double budget;			/* the timing, seconds; <= 0: none */
 	int warmup;			/* rounds thrown away */
 	int output_check;		/* compare stdout and exit status */
+	double max_rss_growth;		/* refuse a peak RSS above the base's
+					   times 1 + this; < 0: no limit */
 	const struct sandbox *sb;	/* how every command runs */
 	const struct redact *redact;	/* secrets kept out of logs; or NULL */
 	/*

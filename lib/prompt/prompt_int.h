@@ -22,7 +22,7 @@ struct prompt_item {
 };
 
 enum { FAIL_NONE, FAIL_BUILD, FAIL_TEST, FAIL_OUTPUT, FAIL_UNSAFE,
-	FAIL_DIFFERS };
+	FAIL_DIFFERS, FAIL_REFUSED, FAIL_OTHER };
 
 struct prompt_job {
 	const struct jsonl_rec *rec;
@@ -64,8 +64,9 @@ prompt_get_str(const struct jsonl_rec *rec, const char *path,
 }
 
 /*
- * Sections (prompt_sect.c). The setup_ functions fill j->profile,
- * j->failure (and j->fail), j->flags and j->parallel from the record;
+ * Sections (prompt_sect.c; prompt_setup_failure in prompt_fail.c). The
+ * setup_ functions fill j->profile, j->failure (and j->fail), j->flags
+ * and j->parallel from the record;
  * the sect_ functions append a section as it stands now (after any
  * trimming) to sb, nothing when there is nothing to say.
  */

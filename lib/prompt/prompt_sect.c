@@ -1,6 +1,7 @@
 /*
- * The sections of a prompt: profile facts, what failed, how the file is
- * compiled, the context, the hot callee, examples and what was trimmed.
+ * The sections of a prompt: profile facts, how the file is compiled,
+ * the context, the hot callee, examples and what was trimmed (what
+ * failed: prompt_fail.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -224,66 +225,6 @@ prompt_setup_profile(struct prompt_job *j)
 	if (body.len)
 		sbuf_addf(&j->profile, "## Profile\n%s", body.buf);
 	sbuf_release(&body);
-}
-
-/* The verdict as a string (a string, or an object's `status`). */
-static const char *
-verdict(struct prompt_job *j)
-{
-	int t = jsonl_get(j->rec, 0, "verdict");
-
-	if (jsonl_is_object(j->rec, t))
-		t = jsonl_get(j->rec, t, "status");
-	sbuf_reset(&j->tmp);
-	if (jsonl_str(j->rec, t, &j->tmp) < 0)
-		return "";
-	return j->tmp.buf;
-}
-
-void
-prompt_setup_failure(struct prompt_job *j)
-{
-	static const char *const reason[] = { "reason", "msg", NULL };
-	const char *v = verdict(j), *head = NULL, *what = NULL;
-	struct sbuf log = SBUF_INIT;
-	int vt = jsonl_get(j->rec, 0, "verdict");
-
-	if (!jsonl_path_bool(j->rec, "build.ok", 1) ||
-	    !strcmp(v, "build-failed")) {
-		j->fail = FAIL_BUILD;
-		head = "it does not compile.";
-		what = "The build reported:";
-		prompt_get_str(j->rec, "build.log", &log);
-	} else if (!strcmp(v, "test-failed")) {
-		j->fail = FAIL_TEST;
-		head = "it compiles, but the tests fail.";
-		what = "The tests reported:";
-		prompt_get_str(j->rec, "test.log", &log);
-	} else if (!strcmp(v, "output-differs")) {
-		j->fail = FAIL_OUTPUT;
-		head = "it compiles and the tests pass, but the program's "
-		    "output changed; it must print exactly what the original "
-		    "prints.";
-		what = "The difference:";
-		if (prompt_get_str(j->rec, "bench.diff", &log) < 0)
-			prompt_get_str(j->rec, "bench.log", &log);
-	} else {
-		prompt_check_failure(j, v);
-		return;
-	}
-	sbuf_adds(&j->failure, head);
-	for (int i = 0; reason[i] && jsonl_is_object(j->rec, vt); i++) {
-		sbuf_reset(&j->tmp);
-		if (jsonl_str(j->rec, jsonl_get(j->rec, vt, reason[i]),
-			      &j->tmp) == 0 && j->tmp.len) {
-			sbuf_addf(&j->failure, "\n\nThe verdict says: %s",
-				  j->tmp.buf);
-			break;
-		}
-	}
-	if (log.len)
-		sbuf_addf(&j->failure, "\n\n%s\n\n```\n%s\n```", what, log.buf);
-	sbuf_release(&log);
 }
 
 /*

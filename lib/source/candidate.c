@@ -535,13 +535,16 @@ includes(const char *s, size_t n, const char *h, size_t k)
 	return 0;
 }
 
-/* Past the last #include line before off outside #if, or off. */
+/*
+ * Past the last #include <...> line before off outside #if, else past
+ * the last #include line, else off.
+ */
 static size_t
 include_point(const char *s, size_t off)
 {
 	struct cscan_lex l;
 	const char *word, *arg;
-	size_t an, wn, at = off;
+	size_t an, wn, at = off, sys = off;
 	int t, cond = 0;
 
 	cscan_lex_init(&l, s, off);
@@ -553,10 +556,13 @@ include_point(const char *s, size_t off)
 			cond++;
 		else if (is_word(word, wn, "endif") && cond)
 			cond--;
-		else if (is_word(word, wn, "include") && !cond)
+		else if (is_word(word, wn, "include") && !cond) {
 			at = l.i < off ? l.i + 1 : off;
+			if (an && *arg == '<')
+				sys = at;
+		}
 	}
-	return at;
+	return sys != off ? sys : at;
 }
 
 static void

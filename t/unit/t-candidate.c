@@ -42,7 +42,7 @@ static const struct {
 	  "static inline int h2(int x) { return h1(x); }\n"
 	  "static const int tab[4] = { 1, 2, 3, 4 };\n" F,
 	  NULL, "long sum(const int*v,int n)",
-	  "#include \"util.h\"\n#include <string.h>\n\n#define LIMIT" },
+	  "#include <stdio.h>\n#include <string.h>\n#include \"util.h\"\n" },
 	{ "sum", "#include <string.h>\nstatic int h1(int x) { return x; }\n" F,
 	  NULL, NULL, "). */\nstatic int h1(int x) { return x; }\n" F },
 	{ "sum", "#include <stdio.h>\n#include <stdio.h>\n" F, NULL, NULL,

@@ -1,0 +1,118 @@
+#!/bin/sh
+test_description='git pesq run: a correction after every failure kind
+
+The sample project and the fake provider: a candidate that fails its
+tests, crashes or changes the output goes back to the model with what
+went wrong (the tests own output, the signal, the first differing
+line), and the corrected candidate is applied, built and judged again.'
+. ./test-lib.sh
+
+. "$TEST_DIRECTORY"/lib-e2e.sh
+
+# request N: the user message of the fake provider's request N (from 1).
+request() {
+	jq -r ".body.messages[-1].content" fake.log | awk -v n="$1" '
+		/^Task: / { k++ } k == n' >request.$1
+}
+
+test_expect_success 'setup: replies' '
+	sample_replies &&
+	printf "long\ntable_find(const struct table *t, const char *w)\n{\n\treturn t == NULL && w == NULL ? 0 : -1;\n}\n" >child-wrong.c &&
+	printf "long\ntable_find(const struct table *t, const char *w)\n{\n\tif (t->n > 3)\n\t\tabort();\n\treturn t == NULL && w == NULL ? 0 : -1;\n}\n" >child-abort.c &&
+	printf "long\ntable_find(const struct table *t, const char *w)\n{\n\treturn nosuch(t, w);\n}\n" >child-broken.c
+'
+
+test_expect_success 'a failed test: its own output is in the correction, then judged again' '
+	new_repo r1 &&
+	git -C r1 config pesq.test "make test" &&
+	{
+		reply "Your version was rejected" child-fast.c &&
+		reply "Task: make the function \`table_find\`" child-wrong.c
+	} >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(cd r1 && git pesq run -v --no-chain -n 1 -S ../stacks.folded \
+		>../out 2>../err) &&
+	request 2 >/dev/null &&
+	test_grep "it compiles, but the tests fail" request.2 &&
+	test_grep "The verdict says: the test command exited with status" request.2 &&
+	test_grep "The tests.* own output" request.2 &&
+	test_grep "^./wordfreq -n 5 test/in.txt >test/out.txt\$" request.2 &&
+	test_grep "table_find (table_find/1): the tests failed: correction 1 of 2" err &&
+	test_grep ! "pesq-apply --slot" err &&
+	grep "^table_find  *leaf  *2  " out >row &&
+	test_grep ! "test-failed" row &&
+	git -C r1 rev-list --count pesq/best..pesq/table_find/1 >n &&
+	echo 2 >expect && test_cmp expect n &&
+	git -C r1 notes --ref=pesq show pesq/table_find/1~1 >note &&
+	jq -s -e "map(select(.event == \"verdict\"))[-1].verdict == \"test-failed\"" note &&
+	git -C r1 notes --ref=pesq show pesq/table_find/1 >note &&
+	jq -s -e "map(select(.event == \"verdict\"))[-1].verdict != \"test-failed\"" note
+'
+
+test_expect_success 'a crash: the signal is in the correction' '
+	new_repo r2 &&
+	git -C r2 config pesq.test "./wordfreq -n 5 test/in.txt" &&
+	{
+		reply "Your version was rejected" child-fast.c &&
+		reply "Task: make the function \`table_find\`" child-abort.c
+	} >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(cd r2 && git pesq run --no-chain -n 1 -S ../stacks.folded \
+		>../out 2>../err) &&
+	request 2 >/dev/null &&
+	test_grep "The test command was killed by SIGABRT (exit status 134)" request.2 &&
+	grep "^table_find  *leaf  *2  " out
+'
+
+test_expect_success 'a changed output: the first differing line is in the correction' '
+	new_repo r3 &&
+	{
+		reply "Your version was rejected" child-fast.c &&
+		reply "Task: make the function \`table_find\`" child-wrong.c
+	} >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(cd r3 && git pesq run --no-chain -n 1 -S ../stacks.folded \
+		>../out 2>../err) &&
+	request 2 >/dev/null &&
+	test_grep "the program.s output changed" request.2 &&
+	test_grep "The first line of the output that differs is line 1" request.2 &&
+	(cd r3 && make -s BENCH_WORDS=20000 >/dev/null && ./bench.sh | sed 1q) >first &&
+	grep -F "$(cat first)" request.2 &&
+	grep "^table_find  *leaf  *2  " out
+'
+
+test_expect_success 'a build failure, then a refused splice: both corrected, within --attempts' '
+	new_repo r4 &&
+	printf "int\ntable_find(const struct table *t, const char *w, int x)\n{\n\treturn -1;\n}\n" >not-it.c &&
+	{
+		reply "it could not be put in place" child-fast.c &&
+		reply "it does not compile" not-it.c &&
+		reply "Task: make the function \`table_find\`" child-broken.c
+	} >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(cd r4 && git pesq run -v --no-chain -n 1 -S ../stacks.folded \
+		>../out 2>../err) &&
+	test_grep "table_find (table_find/1): the build failed: correction 1 of 2" err &&
+	test_grep "table_find.*: the splice was refused: correction 2 of 2" err &&
+	request 3 >/dev/null &&
+	test_grep "The verdict says: " request.3 &&
+	grep "^table_find  *leaf  *3  " out
+'
+
+test_expect_success 'no correction beyond --attempts' '
+	new_repo r5 &&
+	reply "table_find" child-wrong.c >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(cd r5 && git pesq run -a 1 --no-chain -n 1 -S ../stacks.folded \
+		>../out 2>../err) &&
+	jq -s length fake.log >n &&
+	echo 2 >expect && test_cmp expect n &&
+	grep "^table_find  *leaf  *2  output-differs" out
+'
+
+test_done
