@@ -112,6 +112,7 @@ def median: map(num | select(. != null)) | sort
 		machine: (if ($b | type) == "object" then $b.machine
 			  else null end),
 		best: ($v.best // null),
+		finished: ($v != null),
 		corrections: ($a.n_corrections // (($chain | length) - 1)),
 		tries: ($chain | length),
 		model: ($a.model // ([$llm[] | .model | select(. != null)]

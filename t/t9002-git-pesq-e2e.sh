@@ -138,6 +138,8 @@ test_expect_success 'kill -9 of git pesq mid-build, then a rerun finishes' '
 	grep "^count_word  *parent  *1  output-differs" out &&
 	grep "^table_find  *leaf  *1  output-differs" out &&
 	git -C r4 for-each-ref --format="%(refname)" refs/heads/pesq/ >refs &&
+	# the kill stopped the build too (the run'"'"'s session): nothing of
+	# the attempt was left, and the rerun made it whole
 	cat >expect <<-\EOF &&
 	refs/heads/pesq/best
 	refs/heads/pesq/count_word/1
