@@ -105,7 +105,7 @@ test_expect_success 'a non-static helper is refused with that reason, and the co
 	jq -r ".body.messages[-1].content" fake.log >bodies &&
 	sed -n "/^Task: you were asked/,\$p" bodies >correction &&
 	test_grep "Your version was rejected: it was refused before the build" correction &&
-	test_grep "^candidate adds a non-static function .tf_same. (line 18 of the reply): new helpers must be static\$" correction &&
+	test_grep "candidate adds a non-static function .tf_same. (line 18 of the reply): new helpers must be static\$" correction &&
 	test_grep "table_find: apply: candidate adds a non-static function .tf_same." err &&
 	test_grep "correction 1 of" err &&
 	grep "^table_find  *leaf  *2  *\(accepted\|rejected\|inconclusive\)" out &&

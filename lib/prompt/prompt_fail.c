@@ -151,8 +151,9 @@ prompt_setup_failure(struct prompt_job *j)
 		sbuf_adds(f, "it does not compile.");
 	} else if (!strcmp(v.buf, "refused")) {
 		j->fail = FAIL_REFUSED;
-		sbuf_adds(f, "it could not be put in place of the original; "
-			  "nothing was built.");
+		sbuf_adds(f, "it was refused before the build: it could not "
+			  "be put in place of the original, as it breaks the "
+			  "rules for the code block; nothing was built.");
 	} else if (!strcmp(v.buf, "test-failed")) {
 		j->fail = FAIL_TEST;
 		sbuf_adds(f, strstr(r.buf, "timed out") ? "it compiles, but "
