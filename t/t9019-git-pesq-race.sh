@@ -71,7 +71,7 @@ test_expect_success 'git pesq show gives ThreadSanitizer report, trimmed' '
 	(cd r1 && git pesq show --no-color "$id") >show &&
 	test_grep "^checks     sanitize unsafe: .*data race" show &&
 	test_grep "^             WARNING: ThreadSanitizer: data race" show &&
-	test_grep "^               *Previous write of size 8 .* by main thread:" show &&
+	test_grep "^               *Previous write of size 8 .* by \(main thread\|thread T[0-9]*\):" show &&
 	test_grep "sum_blocks.done" show &&
 	test_grep "^verdict    unsafe" show
 '
