@@ -33,7 +33,7 @@ test_expect_success 'the loop in a repository whose path has spaces' '
 	test_when_finished stop_fake &&
 	(
 		cd "a dir/my repo" &&
-		git pesq run -n 1 -S ../../stacks.folded >../../out 2>../../err
+		git pesq run -n 1 -a 0 -S ../../stacks.folded >../../out 2>../../err
 	) &&
 	grep "^count_word  *parent  *1  accepted" out &&
 	grep "^table_find  *leaf  *1  output-differs" out &&
