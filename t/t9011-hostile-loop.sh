@@ -78,7 +78,7 @@ test_expect_success 'a candidate that prints the keys and fails its tests' '
 	test_when_finished stop_fake &&
 	(
 		cd r1 &&
-		OPENAI_API_KEY=$KEY git pesq run -n 2 --no-chain -a 1 \
+		OPENAI_API_KEY=$KEY git pesq run -n 2 --no-chain -a 0 \
 			-S ../stacks.folded >../out 2>../err
 	) &&
 	grep "^count_word .* test-failed" out &&

@@ -56,7 +56,7 @@ test_expect_success 'accepted: the next run has it as an example' '
 		reply "the function \`count_word\`" wrong.c >script &&
 		start_fake script &&
 		test_when_finished stop_fake &&
-		(cd r && git pesq run --no-chain --again -n 1 \
+		(cd r && git pesq run --no-chain --again -n 1 -a 0 \
 			-S ../stacks.folded >../out 2>../err) &&
 		jq -r ".body.messages[-1].content" fake.log >asked &&
 		test_grep "accepted earlier" asked
