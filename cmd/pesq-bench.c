@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "measure/benchcheck.h"
+#include "measure/benchfinish.h"
 #include "measure/benchrepo.h"
 #include "measure/bench.h"
 #include "base/jsonl.h"
@@ -117,6 +118,8 @@ judge(const struct jsonl_rec *rec, struct sbuf *out)
 		sbuf_adds(&r.reason, "the candidate did not build");
 	} else if (base_dir) {
 		bench_judge(&o, base_dir, cand_dir, &r);
+	} else if (!no_advance && benchfinish(repo, rec, id.buf, &r)) {
+		;	/* judged before a kill cut it short: finished */
 	} else if (benchrepo_place(repo, rec, &ao, &pl, &r) == 0) {
 		o.refresh = benchrepo_refresh;
 		o.refresh_arg = &pl;

@@ -75,27 +75,38 @@ test_expect_success 'the rerun makes pesq/best with one accepted line' '
 	test_cmp best1 actual
 '
 
-test_expect_success 'killed after the ref: pesq/best moved, its line is there' '
+test_expect_success 'killed after the attempt'"'"'s lines: they name the commit, pesq/best has not moved' '
 	(
 	cd repo &&
 	branch fast/2 "$(cat ../best1)" 1.5 &&
 	attempt fast/2 "$(cat ../best1)" "$(cat ../fast-2.id)" >../in2
 	) &&
-	test_expect_code 137 env PESQ_BENCH_KILL_AT=ref \
+	test_expect_code 137 env PESQ_BENCH_KILL_AT=lines \
 		pesq-bench -C repo --sandbox off <in2 >out &&
-	git -C repo rev-parse pesq/best^ >actual &&
+	git -C repo rev-parse pesq/best >actual &&
 	test_cmp best1 actual &&
-	git -C repo rev-parse pesq/best >best2 &&
-	accepted_lines pesq/best >lines &&
-	test_line_count = 1 lines &&
-	test_must_fail git -C repo notes --ref=pesq show "$(cat fast-2.id)"
+	git -C repo notes --ref=pesq show "$(cat fast-2.id)" >note &&
+	jq -r .event note >actual &&
+	printf "test\nbench\nverdict\n" >expect &&
+	test_cmp expect actual &&
+	tail -n 1 note | jq -r ".verdict, .best" >v &&
+	sed -n 1p v >actual &&
+	echo accepted >expect &&
+	test_cmp expect actual &&
+	sed -n 2p v >best2 &&
+	git -C repo rev-parse "$(cat best2)^" >actual &&
+	test_cmp best1 actual &&
+	accepted_lines "$(cat best2)" >lines &&
+	test_line_count = 1 lines
 '
 
-test_expect_success 'the rerun finishes: no second move, no second line' '
+test_expect_success 'the rerun moves pesq/best there and judges nothing again' '
 	pesq-bench -C repo --sandbox off <in2 >out 2>err &&
 	jq -r .verdict out >actual &&
 	echo accepted >expect &&
 	test_cmp expect actual &&
+	test_grep "judged before a kill cut the run short; pesq/best moved to $(cut -c1-12 best2) now" err &&
+	jq -e ".bench.decision == \"accepted\" and .test != null" out &&
 	git -C repo rev-parse pesq/best >actual &&
 	test_cmp best2 actual &&
 	accepted_lines pesq/best >lines &&
@@ -103,9 +114,7 @@ test_expect_success 'the rerun finishes: no second move, no second line' '
 	git -C repo notes --ref=pesq show "$(cat fast-2.id)" >note &&
 	jq -r .event note >actual &&
 	printf "test\nbench\nverdict\n" >expect &&
-	test_cmp expect actual &&
-	tail -n 1 note | jq -r .best >actual &&
-	test_cmp best2 actual
+	test_cmp expect actual
 '
 
 test_expect_success 'a rerun adds the line to a pesq/best commit without it' '
@@ -131,6 +140,25 @@ test_expect_success JQ 'git pesq log does not take the lines for attempts' '
 	(cd repo && git pesq log --json >../log.json) &&
 	jq -r ".id + \" \" + .verdict" log.json >actual &&
 	printf "fast/2 accepted\nfast/1 accepted\n" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'killed after the ref: the attempt'"'"'s note is whole' '
+	(
+	cd repo &&
+	branch fast/3 "$(cat ../best2)" 1.2 &&
+	attempt fast/3 "$(cat ../best2)" "$(cat ../fast-3.id)" >../in3
+	) &&
+	test_expect_code 137 env PESQ_BENCH_KILL_AT=ref \
+		pesq-bench -C repo --sandbox off <in3 >out &&
+	git -C repo rev-parse pesq/best^ >actual &&
+	test_cmp best2 actual &&
+	git -C repo notes --ref=pesq show "$(cat fast-3.id)" >note &&
+	jq -r .event note >actual &&
+	printf "test\nbench\nverdict\n" >expect &&
+	test_cmp expect actual &&
+	tail -n 1 note | jq -r .best >actual &&
+	git -C repo rev-parse pesq/best >expect &&
 	test_cmp expect actual
 '
 

@@ -89,22 +89,22 @@ moved(struct sbuf *err, const git_oid *base, const git_oid *now)
 }
 
 int
-best_advance(git_repository *repo, const struct best_step *s, git_oid *out,
+best_prepare(git_repository *repo, const struct best_step *s, git_oid *out,
 	     struct sbuf *err)
 {
 	git_commit *ac = NULL, *bc = NULL;
 	git_tree *tree = NULL;
 	git_signature *author = NULL, *committer = NULL;
-	struct sbuf msg = SBUF_INIT, log = SBUF_INIT;
+	struct sbuf msg = SBUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid cur;
-	int have, r, ret = -1, tries;
+	int ret = -1;
 
-	have = repo_ref_get(repo, BEST_REF, &cur) == 0;
-	if (have && !git_oid_equal(&cur, s->base)) {
+	if (repo_ref_get(repo, BEST_REF, &cur) == 0 &&
+	    !git_oid_equal(&cur, s->base)) {
 		if (done_already(repo, &cur, s->attempt, s->base)) {
 			git_oid_cpy(out, &cur);
-			return note_once(repo, &cur, s, err);
+			return note_once(repo, &cur, s, err) < 0 ? -1 : 2;
 		}
 		return moved(err, s->base, &cur);
 	}
@@ -128,15 +128,31 @@ best_advance(git_repository *repo, const struct best_step *s, git_oid *out,
 		sbuf_addf(err, "cannot make the commit: %s", repo_errmsg());
 		goto out;
 	}
-	if (note_once(repo, out, s, err) < 0)
-		goto out;
+	if (note_once(repo, out, s, err) == 0)
+		ret = 0;
+out:
+	git_signature_free(author);
+	git_signature_free(committer);
+	git_tree_free(tree);
+	git_commit_free(ac);
+	git_commit_free(bc);
+	sbuf_release(&msg);
+	return ret;
+}
+
+int
+best_move(git_repository *repo, const struct best_step *s, const git_oid *to,
+	  struct sbuf *err)
+{
+	struct sbuf log = SBUF_INIT;
+	git_oid cur;
+	int have, r = GIT_ELOCKED, ret = -1, tries;
+
+	have = repo_ref_get(repo, BEST_REF, &cur) == 0;
 	sbuf_addf(&log, "pesq-bench: %s", s->subject);
-	for (tries = 0; tries < 50; tries++) {
-		r = repo_ref_cas(repo, BEST_REF, out, have ? s->base : NULL,
+	for (tries = 0; tries < 50 && r == GIT_ELOCKED; tries++)
+		r = repo_ref_cas(repo, BEST_REF, to, have ? s->base : NULL,
 				 log.buf);
-		if (r != GIT_ELOCKED)
-			break;
-	}
 	if (r == 0) {
 		ret = 0;
 		if (s->hook)
@@ -148,13 +164,6 @@ best_advance(git_repository *repo, const struct best_step *s, git_oid *out,
 	} else {
 		sbuf_addf(err, "cannot move pesq/best: %s", repo_errmsg());
 	}
-out:
-	git_signature_free(author);
-	git_signature_free(committer);
-	git_tree_free(tree);
-	git_commit_free(ac);
-	git_commit_free(bc);
-	sbuf_release(&msg);
 	sbuf_release(&log);
 	return ret;
 }

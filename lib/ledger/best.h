@@ -11,7 +11,7 @@
  */
 #define BEST_REF "refs/heads/pesq/best"
 
-/* What best_advance needs: the attempt and what to say about it. */
+/* What best_prepare and best_move need: the attempt, what to say. */
 struct best_step {
 	const git_oid *attempt, *base;	/* attempt.commit, attempt.base */
 	const char *subject;
@@ -27,20 +27,30 @@ struct best_step {
 };
 
 /*
- * Make a commit with the tree of s->attempt, parent s->base and message
- * `subject`, a blank line, the "Pesq-" trailer lines of attempt's own
- * message, `trailers` and "Pesq-Commit: <attempt>"; append s->note to its
- * note; then move pesq/best from base to it with compare-and-swap (when
- * pesq/best does not exist it is created, and must still not exist at
- * that moment). The note is written before the ref moves, so pesq/best
- * never stands on a commit without its line. The new commit's id goes to
- * *out. Returns 0 (also when pesq/best already is such a commit of this
- * attempt on base: a run cut short after the move; its note gets the line
- * unless a line with note_key is there); 1 when pesq/best is not at base
- * (it moved since the attempt was made, or moves meanwhile): nothing
- * moves, and err says so; -1 on other failures (err says why).
+ * The first half of moving pesq/best: make a commit with the tree of
+ * s->attempt, parent s->base and message `subject`, a blank line, the
+ * "Pesq-" trailer lines of attempt's own message, `trailers` and
+ * "Pesq-Commit: <attempt>", and append s->note to its note; the new
+ * commit's id goes to *out. pesq/best does not move yet: the caller
+ * records the verdict (naming *out) and then calls best_move, so that a
+ * kill in between leaves a verdict whose move a rerun can finish, never
+ * a pesq/best ahead of its ledger. Returns 0; 2 when pesq/best already
+ * is such a commit of this attempt on base (a run cut short after the
+ * move: *out is it, its note gets the line unless a line with note_key
+ * is there), nothing left to move; 1 when pesq/best is neither base nor
+ * absent (it moved since the attempt was made): err says so; -1 on other
+ * failures (err says why).
  */
-int best_advance(git_repository *repo, const struct best_step *s,
+int best_prepare(git_repository *repo, const struct best_step *s,
 		 git_oid *out, struct sbuf *err);
+
+/*
+ * The second half: move pesq/best from s->base to `to` with
+ * compare-and-swap (when pesq/best does not exist it is created, and
+ * must still not exist at that moment). Returns 0; 1 when it moved
+ * meanwhile (err says where it is); -1 on other failures.
+ */
+int best_move(git_repository *repo, const struct best_step *s,
+	      const git_oid *to, struct sbuf *err);
 
 #endif

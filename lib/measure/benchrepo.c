@@ -129,19 +129,6 @@ line_start(struct jw *w, struct sbuf *line, const char *event,
 	jw_int(w, when);
 }
 
-static int
-line_end(git_repository *repo, const git_oid *commit, struct jw *w,
-	 struct sbuf *line, struct sbuf *err)
-{
-	jw_obj_end(w);
-	jw_release(w);
-	if (notes_append(repo, commit, line->buf, line->len, 0) < 0) {
-		sbuf_addf(err, "cannot write the note: %s", repo_errmsg());
-		return -1;
-	}
-	return 0;
-}
-
 /* The model: the record's llm.model, else the attempt's Pesq-Model. */
 static void
 model_of(git_repository *repo, const struct jsonl_rec *rec,
@@ -206,17 +193,20 @@ accepted_line(git_repository *repo, const struct jsonl_rec *rec,
 	sbuf_release(&model);
 }
 
+/*
+ * The accepted attempt's commit for pesq/best, made with its note's line
+ * (best_prepare): *best gets it. Returns best_prepare's answer; on 1 or
+ * -1, r becomes an error with the reason.
+ */
 static int
 advance(git_repository *repo, const struct jsonl_rec *rec,
 	const struct benchrepo_place *pl, const char *id,
-	const struct timing_param *p, const struct benchrepo_opt *o,
-	long long when, struct bench_result *r, git_oid *best)
+	const struct timing_param *p, long long when, struct best_step *st,
+	struct bench_result *r, git_oid *best)
 {
 	struct sbuf subj = SBUF_INIT, fn = SBUF_INIT, sum = SBUF_INIT;
 	struct sbuf tr = SBUF_INIT, e = SBUF_INIT, note = SBUF_INIT;
 	struct sbuf key = SBUF_INIT;
-	struct best_step st = { &pl->commit, &pl->base, NULL, NULL, NULL,
-				NULL, o->hook };
 	int k;
 
 	if (!jsonl_path_str(rec, "fn", &fn))
@@ -230,65 +220,57 @@ advance(git_repository *repo, const struct jsonl_rec *rec,
 		  "%s)\n", r->st.speedup, p->confidence * 100, r->st.lo,
 		  r->st.hi, r->st.rounds, timing_metric_name(p->metric));
 	accepted_line(repo, rec, pl, id, p, r, when, &note, &key);
-	st.subject = subj.buf;
-	st.trailers = tr.buf;
-	st.note = note.buf;
-	st.note_key = key.buf;
-	k = best_advance(repo, &st, best, &e);
-	if (k != 0) {
+	st->subject = subj.buf;
+	st->trailers = tr.buf;
+	st->note = note.buf;
+	st->note_key = key.buf;
+	k = best_prepare(repo, st, best, &e);
+	if (k == 1 || k < 0) {
 		r->verdict = BENCH_ERROR;
 		sbuf_reset(&r->reason);
 		sbuf_add(&r->reason, e.buf, e.len);
 	}
-	sbuf_release(&subj);
+	/* best_move's reflog message: the subject, kept */
+	st->subject = sbuf_detach(&subj, NULL);
+	st->trailers = st->note = st->note_key = NULL;
 	sbuf_release(&fn);
 	sbuf_release(&sum);
 	sbuf_release(&tr);
 	sbuf_release(&e);
 	sbuf_release(&note);
 	sbuf_release(&key);
-	return k == 0;
+	return k;
 }
 
-int
-benchrepo_ledger(git_repository *repo, const struct jsonl_rec *rec,
-	     const struct benchrepo_place *pl, const char *id,
-	     const struct timing_param *p, const struct benchrepo_opt *o,
-	     struct bench_result *r, struct sbuf *err)
+/* A line "event" of the attempt, holding json under key, into lines. */
+static void
+add_line(struct sbuf *lines, const char *event, const char *id,
+	 long long when, const char *key, const struct sbuf *json)
 {
 	struct sbuf line = SBUF_INIT;
-	git_signature *sig = NULL;
-	long long when = 0;
-	git_oid best;
-	int moved = 0, ret = -1;
 	struct jw w;
 
-	if (repo_signature(repo, 0, &sig) == 0)
-		when = (long long)sig->when.time;
-	git_signature_free(sig);
-	if (r->verdict == BENCH_ACCEPTED && o->advance)
-		moved = advance(repo, rec, pl, id, p, o, when, r, &best);
-	if (r->test.len) {
-		line_start(&w, &line, "test", id, when);
-		jw_key(&w, "test");
-		jw_raw(&w, r->test.buf, r->test.len);
-		if (line_end(repo, &pl->commit, &w, &line, err) < 0)
-			goto out;
-	}
-	if (r->checks_note.len) {
-		line_start(&w, &line, "checks", id, when);
-		jw_key(&w, "checks");
-		jw_raw(&w, r->checks_note.buf, r->checks_note.len);
-		if (line_end(repo, &pl->commit, &w, &line, err) < 0)
-			goto out;
-	}
-	if (r->bench.len) {
-		line_start(&w, &line, "bench", id, when);
-		jw_key(&w, "bench");
-		jw_raw(&w, r->bench.buf, r->bench.len);
-		if (line_end(repo, &pl->commit, &w, &line, err) < 0)
-			goto out;
-	}
+	if (!json->len)
+		return;
+	line_start(&w, &line, event, id, when);
+	jw_key(&w, key);
+	jw_raw(&w, json->buf, json->len);
+	jw_obj_end(&w);
+	jw_release(&w);
+	if (lines->len)
+		sbuf_addc(lines, '\n');
+	sbuf_add(lines, line.buf, line.len);
+	sbuf_release(&line);
+}
+
+/* The verdict line of r (naming best when set) into lines. */
+static void
+add_verdict(struct sbuf *lines, const char *id, long long when,
+	    const struct bench_result *r, const git_oid *best)
+{
+	struct sbuf line = SBUF_INIT;
+	struct jw w;
+
 	line_start(&w, &line, "verdict", id, when);
 	jw_key(&w, "verdict");
 	jw_str(&w, bench_verdict_name(r->verdict));
@@ -298,18 +280,70 @@ benchrepo_ledger(git_repository *repo, const struct jsonl_rec *rec,
 		jw_key(&w, "speedup");
 		jw_num(&w, r->st.speedup);
 	}
-	if (moved) {
+	if (best) {
 		char hex[GIT_OID_HEXSZ + 1];
 
-		git_oid_tostr(hex, sizeof(hex), &best);
+		git_oid_tostr(hex, sizeof(hex), best);
 		jw_key(&w, "best");
 		jw_str(&w, hex);
 	}
-	if (line_end(repo, &pl->commit, &w, &line, err) < 0)
+	jw_obj_end(&w);
+	jw_release(&w);
+	if (lines->len)
+		sbuf_addc(lines, '\n');
+	sbuf_add(lines, line.buf, line.len);
+	sbuf_release(&line);
+}
+
+int
+benchrepo_ledger(git_repository *repo, const struct jsonl_rec *rec,
+	     const struct benchrepo_place *pl, const char *id,
+	     const struct timing_param *p, const struct benchrepo_opt *o,
+	     struct bench_result *r, struct sbuf *err)
+{
+	struct sbuf lines = SBUF_INIT, e = SBUF_INIT;
+	struct best_step st = { &pl->commit, &pl->base, NULL, NULL, NULL,
+				NULL, o->hook };
+	git_signature *sig = NULL;
+	long long when = 0;
+	git_oid best;
+	int k = -1, ret = -1;
+
+	if (repo_signature(repo, 0, &sig) == 0)
+		when = (long long)sig->when.time;
+	git_signature_free(sig);
+	if (r->verdict == BENCH_ACCEPTED && o->advance)
+		k = advance(repo, rec, pl, id, p, when, &st, r, &best);
+	/* the attempt's lines in one notes commit: all of them or none */
+	add_line(&lines, "test", id, when, "test", &r->test);
+	add_line(&lines, "checks", id, when, "checks", &r->checks_note);
+	add_line(&lines, "bench", id, when, "bench", &r->bench);
+	add_verdict(&lines, id, when, r, k == 0 || k == 2 ? &best : NULL);
+	if (notes_append(repo, &pl->commit, lines.buf, lines.len, 0) < 0) {
+		sbuf_addf(err, "cannot write the note: %s", repo_errmsg());
 		goto out;
+	}
+	if (o->hook)
+		o->hook("lines");
+	if (k == 0 && best_move(repo, &st, &best, &e) != 0) {
+		/* moved by another run between the two halves */
+		r->verdict = BENCH_ERROR;
+		sbuf_reset(&r->reason);
+		sbuf_add(&r->reason, e.buf, e.len);
+		sbuf_reset(&lines);
+		add_verdict(&lines, id, when, r, NULL);
+		if (notes_append(repo, &pl->commit, lines.buf, lines.len,
+				 0) < 0) {
+			sbuf_addf(err, "cannot write the note: %s",
+				  repo_errmsg());
+			goto out;
+		}
+	}
 	ret = 0;
 out:
-	sbuf_release(&line);
+	free((char *)st.subject);
+	sbuf_release(&lines);
+	sbuf_release(&e);
 	return ret;
 }
 

@@ -55,11 +55,14 @@ int benchrepo_refresh(void *arg, struct sbuf *err);
 
 /*
  * Leave the verdict in git: when r is accepted and o->advance is set,
- * advance pesq/best (best.h), with an "accepted" line in the new commit's
- * note (when pesq/best moved meanwhile, r becomes an error with that
- * reason); then append the test, checks, bench and verdict lines to the
- * note of the attempt's commit. Returns 0, or -1 when a note could not be
- * written (err says why).
+ * make pesq/best's next commit with its "accepted" line (best_prepare;
+ * when pesq/best moved meanwhile, r becomes an error with that reason);
+ * then append the test, checks, bench and verdict lines (the verdict
+ * naming that commit as "best") to the note of the attempt's commit, in
+ * one notes commit; then move pesq/best (best_move; when it moved in
+ * between, r becomes an error and a second verdict line says so). The
+ * hook sees "note", "lines" and "ref" after each step. Returns 0, or -1
+ * when a note could not be written (err says why).
  */
 int benchrepo_ledger(git_repository *repo, const struct jsonl_rec *rec,
 		 const struct benchrepo_place *pl, const char *id,
