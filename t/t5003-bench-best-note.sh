@@ -31,6 +31,27 @@ accepted_lines() {
 	grep "^{\"event\":\"accepted\"," note
 }
 
+# whole_note NAME: the note of NAME.id holds the attempt's lines, once:
+# test, bench, verdict (in note, for more checks)
+whole_note() {
+	git -C repo notes --ref=pesq show "$(cat "$1.id")" >note &&
+	jq -r .event note >actual &&
+	printf "test\nbench\nverdict\n" >expect &&
+	test_cmp expect actual
+}
+
+# killed_at STEP N BASE KNOB: attempt fast/N (knob KNOB) on the commit in
+# the file BASE, its record in inN, judged by a pesq-bench killed at STEP
+killed_at() {
+	(
+	cd repo &&
+	branch "fast/$2" "$(cat "../$3")" "$4" &&
+	attempt "fast/$2" "$(cat "../$3")" "$(cat "../fast-$2.id")" >"../in$2"
+	) &&
+	test_expect_code 137 env PESQ_BENCH_KILL_AT="$1" \
+		pesq-bench -C repo --sandbox off <"in$2" >out
+}
+
 test_expect_success 'setup' '
 	git init -q repo &&
 	(
@@ -76,19 +97,10 @@ test_expect_success 'the rerun makes pesq/best with one accepted line' '
 '
 
 test_expect_success 'killed after the attempt'"'"'s lines: they name the commit, pesq/best has not moved' '
-	(
-	cd repo &&
-	branch fast/2 "$(cat ../best1)" 1.5 &&
-	attempt fast/2 "$(cat ../best1)" "$(cat ../fast-2.id)" >../in2
-	) &&
-	test_expect_code 137 env PESQ_BENCH_KILL_AT=lines \
-		pesq-bench -C repo --sandbox off <in2 >out &&
+	killed_at lines 2 best1 1.5 &&
 	git -C repo rev-parse pesq/best >actual &&
 	test_cmp best1 actual &&
-	git -C repo notes --ref=pesq show "$(cat fast-2.id)" >note &&
-	jq -r .event note >actual &&
-	printf "test\nbench\nverdict\n" >expect &&
-	test_cmp expect actual &&
+	whole_note fast-2 &&
 	tail -n 1 note | jq -r ".verdict, .best" >v &&
 	sed -n 1p v >actual &&
 	echo accepted >expect &&
@@ -111,10 +123,7 @@ test_expect_success 'the rerun moves pesq/best there and judges nothing again' '
 	test_cmp best2 actual &&
 	accepted_lines pesq/best >lines &&
 	test_line_count = 1 lines &&
-	git -C repo notes --ref=pesq show "$(cat fast-2.id)" >note &&
-	jq -r .event note >actual &&
-	printf "test\nbench\nverdict\n" >expect &&
-	test_cmp expect actual
+	whole_note fast-2
 '
 
 test_expect_success 'a rerun adds the line to a pesq/best commit without it' '
@@ -144,19 +153,10 @@ test_expect_success JQ 'git pesq log does not take the lines for attempts' '
 '
 
 test_expect_success 'killed after the ref: the attempt'"'"'s note is whole' '
-	(
-	cd repo &&
-	branch fast/3 "$(cat ../best2)" 1.2 &&
-	attempt fast/3 "$(cat ../best2)" "$(cat ../fast-3.id)" >../in3
-	) &&
-	test_expect_code 137 env PESQ_BENCH_KILL_AT=ref \
-		pesq-bench -C repo --sandbox off <in3 >out &&
+	killed_at ref 3 best2 1.2 &&
 	git -C repo rev-parse pesq/best^ >actual &&
 	test_cmp best2 actual &&
-	git -C repo notes --ref=pesq show "$(cat fast-3.id)" >note &&
-	jq -r .event note >actual &&
-	printf "test\nbench\nverdict\n" >expect &&
-	test_cmp expect actual &&
+	whole_note fast-3 &&
 	tail -n 1 note | jq -r .best >actual &&
 	git -C repo rev-parse pesq/best >expect &&
 	test_cmp expect actual

@@ -114,12 +114,18 @@ benchrepo_refresh(void *arg, struct sbuf *err)
 	return k ? -1 : 0;
 }
 
+/*
+ * Start a line of the ledger at the end of lines (after a newline when
+ * lines holds one already): {"event":event,"attempt":id,"time":when,
+ * and the caller's members; line_end closes it.
+ */
 static void
-line_start(struct jw *w, struct sbuf *line, const char *event,
+line_start(struct jw *w, struct sbuf *lines, const char *event,
 	   const char *id, long long when)
 {
-	sbuf_reset(line);
-	jw_init(w, line);
+	if (lines->len)
+		sbuf_addc(lines, '\n');
+	jw_init(w, lines);
 	jw_obj(w);
 	jw_key(w, "event");
 	jw_str(w, event);
@@ -127,6 +133,13 @@ line_start(struct jw *w, struct sbuf *line, const char *event,
 	jw_str(w, id);
 	jw_key(w, "time");
 	jw_int(w, when);
+}
+
+static void
+line_end(struct jw *w)
+{
+	jw_obj_end(w);
+	jw_release(w);
 }
 
 /* The model: the record's llm.model, else the attempt's Pesq-Model. */
@@ -187,8 +200,7 @@ accepted_line(git_repository *repo, const struct jsonl_rec *rec,
 	}
 	jw_key(&w, "attempt_commit");
 	jw_str(&w, hex);
-	jw_obj_end(&w);
-	jw_release(&w);
+	line_end(&w);
 	sbuf_addf(key, "\"attempt_commit\":\"%s\"", hex);
 	sbuf_release(&model);
 }
@@ -247,20 +259,14 @@ static void
 add_line(struct sbuf *lines, const char *event, const char *id,
 	 long long when, const char *key, const struct sbuf *json)
 {
-	struct sbuf line = SBUF_INIT;
 	struct jw w;
 
 	if (!json->len)
 		return;
-	line_start(&w, &line, event, id, when);
+	line_start(&w, lines, event, id, when);
 	jw_key(&w, key);
 	jw_raw(&w, json->buf, json->len);
-	jw_obj_end(&w);
-	jw_release(&w);
-	if (lines->len)
-		sbuf_addc(lines, '\n');
-	sbuf_add(lines, line.buf, line.len);
-	sbuf_release(&line);
+	line_end(&w);
 }
 
 /* The verdict line of r (naming best when set) into lines. */
@@ -268,10 +274,9 @@ static void
 add_verdict(struct sbuf *lines, const char *id, long long when,
 	    const struct bench_result *r, const git_oid *best)
 {
-	struct sbuf line = SBUF_INIT;
 	struct jw w;
 
-	line_start(&w, &line, "verdict", id, when);
+	line_start(&w, lines, "verdict", id, when);
 	jw_key(&w, "verdict");
 	jw_str(&w, bench_verdict_name(r->verdict));
 	jw_key(&w, "reason");
@@ -287,12 +292,7 @@ add_verdict(struct sbuf *lines, const char *id, long long when,
 		jw_key(&w, "best");
 		jw_str(&w, hex);
 	}
-	jw_obj_end(&w);
-	jw_release(&w);
-	if (lines->len)
-		sbuf_addc(lines, '\n');
-	sbuf_add(lines, line.buf, line.len);
-	sbuf_release(&line);
+	line_end(&w);
 }
 
 int
