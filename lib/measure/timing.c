@@ -70,14 +70,69 @@ timing_samples_release(struct timing_samples *s)
 	s->n = s->cap = 0;
 }
 
-void
-timing_analyze(const struct timing_samples *s, const struct timing_param *p,
-	   struct timing_stats *st)
+/* The look after one at round n: 7/5 as many rounds (rounded up), one more at least. */
+static size_t
+next_look(size_t n)
+{
+	size_t m = (n * 7 + 4) / 5;
+
+	return m > n ? m : n + 1;
+}
+
+/* How many looks there are from round first to max (which is one). */
+static size_t
+count_looks(size_t first, size_t max)
+{
+	size_t k = 1;
+
+	for (size_t n = first; n < max; n = next_look(n))
+		k++;
+	return k;
+}
+
+size_t
+timing_looks(const struct timing_param *p, size_t *first)
+{
+	double alpha = 1 - p->confidence;
+	size_t max = p->max_rounds ? p->max_rounds : 1, n, k;
+
+	/*
+	 * The first look is the first round from which the rank test can
+	 * pass at the level of a look: with n rounds all faster p = 2^-n.
+	 */
+	for (n = p->min_rounds ? p->min_rounds : 1; n < max; n++) {
+		k = count_looks(n, max);
+		if (ldexp(1, -(int)(n < 60 ? n : 60)) < alpha / (double)k)
+			break;
+	}
+	if (n > max)
+		n = max;
+	*first = n;
+	return count_looks(n, max);
+}
+
+/* Is round r a look? The level of each look into *level. */
+static int
+is_look(const struct timing_param *p, size_t r, double *level)
+{
+	size_t first, k = timing_looks(p, &first), n;
+
+	*level = (1 - p->confidence) / (double)k;
+	for (n = first; n < p->max_rounds; n = next_look(n))
+		if (n == r)
+			return 1;
+	return r == p->max_rounds;
+}
+
+/* timing_analyze, with a look at this round when force is set. */
+static void
+analyze(const struct timing_samples *s, const struct timing_param *p,
+	struct timing_stats *st, int force)
 {
 	const double *b = p->metric == TIMING_CPU ? s->cpu[0] : s->wall[0];
 	const double *c = p->metric == TIMING_CPU ? s->cpu[1] : s->wall[1];
 	size_t rounds = s->n / TIMING_PER_ROUND, n = rounds * TIMING_PER_ROUND, i, k;
-	double g = 1 + p->min_gain, *d;
+	double g = 1 + p->min_gain, *d, level, hi;
 
 	memset(st, 0, sizeof(*st));
 	st->rounds = rounds;
@@ -101,10 +156,32 @@ timing_analyze(const struct timing_samples *s, const struct timing_param *p,
 	free(d);
 	if (rounds == 0 || rounds < p->min_rounds)
 		return;
-	if (st->lo > g && st->p < 1 - p->confidence)
-		st->decision = TIMING_ACCEPT;
-	else if (st->hi < g)
+	if (is_look(p, rounds, &level) || force) {
+		/* the look's own interval: its low end at the look's level */
+		st->level = level;
+		stats_boot_ratio(b, c, rounds, TIMING_PER_ROUND, 1 - 2 * level,
+				 p->nboot, p->seed, &st->look_lo, &hi);
+		if (st->look_lo > g && st->p < level) {
+			st->decision = TIMING_ACCEPT;
+			return;
+		}
+	}
+	if (st->hi < g)
 		st->decision = TIMING_REJECT;
+}
+
+void
+timing_analyze(const struct timing_samples *s, const struct timing_param *p,
+	       struct timing_stats *st)
+{
+	analyze(s, p, st, 0);
+}
+
+void
+timing_analyze_last(const struct timing_samples *s,
+		    const struct timing_param *p, struct timing_stats *st)
+{
+	analyze(s, p, st, 1);
 }
 
 void
@@ -115,8 +192,11 @@ timing_reason(const struct timing_stats *st, const struct timing_param *p,
 
 	switch (st->decision) {
 	case TIMING_ACCEPT:
-		sbuf_addf(out, "interval low end %.4g above %.4g and "
-			  "p = %.2g below %.2g", st->lo, g, st->p, alpha);
+		sbuf_addf(out, "at a look after %zu rounds, the interval's low "
+			  "end %.4g (%.4g%% CI) above %.4g and p = %.2g below "
+			  "%.2g (%.2g spread over the looks)", st->rounds,
+			  st->look_lo, 100 * (1 - 2 * st->level), g, st->p,
+			  st->level, alpha);
 		return;
 	case TIMING_REJECT:
 		sbuf_addf(out, "interval high end %.4g below %.4g: not "
@@ -239,6 +319,8 @@ timing_run(const struct timing_run_opt *o, struct timing_samples *s,
 				break;
 			}
 			if (o->budget > 0 && now() - start >= o->budget) {
+				/* the look the budget leaves no time for */
+				timing_analyze_last(s, p, st);
 				if (limit)
 					*limit = "budget";
 				break;

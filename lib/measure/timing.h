@@ -71,21 +71,49 @@ struct timing_stats {
 	double speedup;			/* base_med / cand_med */
 	double lo, hi;			/* bootstrap interval of the speedup */
 	double p;			/* signed-rank test, one-sided */
+	double level;			/* the look's level; 0: no look */
+	double look_lo;			/* the low end of the look's interval */
 	enum timing_decision decision;
 };
 
 /*
+ * The looks: the rounds at which a candidate may be accepted, so that
+ * stopping early stays honest. The first is the first round from
+ * min_rounds on at which the rank test can pass at the level of a look
+ * (n rounds all faster give p = 2^-n); each next one comes after 7/5
+ * as many rounds (rounded up); max_rounds is the last. Each look tests at the
+ * level (1 - confidence) / looks: the chance that any look accepts a
+ * candidate no faster than 1 + min_gain stays below 1 - confidence
+ * (Bonferroni over the looks). Returns the number of looks; *first gets
+ * the first. With the defaults (99%, 5 to 50 rounds): 10, 14, 20, 28,
+ * 40 and 50, each at 0.00167.
+ */
+size_t timing_looks(const struct timing_param *p, size_t *first);
+
+/*
  * The statistics of the complete rounds in s and what they decide:
- * TIMING_ACCEPT when at least min_rounds are in, the interval's low end is
- * above 1 + min_gain and p < 1 - confidence; TIMING_REJECT when at least
- * min_rounds are in and the interval's high end is below 1 + min_gain
- * (the candidate cannot be that much faster); TIMING_CONTINUE otherwise.
- * The pairs of the rank test are, for each round, the log of the ratio
- * of the base's sum to the candidate's sum. Pure: the same samples and
- * parameters always give the same result.
+ * TIMING_ACCEPT at a look (timing_looks) when the look's interval (at
+ * confidence 1 - 2 level, so its low end is a one-sided bound at the
+ * look's level) has its low end above 1 + min_gain and p < the look's
+ * level; TIMING_REJECT, after any round from min_rounds on, when the
+ * interval's high end (at `confidence`) is below 1 + min_gain (the
+ * candidate cannot be that much faster: stopping for that never
+ * accepts anything); TIMING_CONTINUE otherwise. lo and hi are the
+ * interval at `confidence`, for people. The pairs of the rank test are,
+ * for each round, the log of the ratio of the base's sum to the
+ * candidate's sum. Pure: the same samples and parameters always give
+ * the same result.
  */
 void timing_analyze(const struct timing_samples *s, const struct timing_param *p,
 		struct timing_stats *st);
+
+/*
+ * The same with a look at this round whatever the schedule: for a
+ * measurement the time budget stops before its next look, which is
+ * taken now instead (it comes at most once, so the levels still add up).
+ */
+void timing_analyze_last(const struct timing_samples *s,
+		     const struct timing_param *p, struct timing_stats *st);
 
 /*
  * A sentence for people saying why st decided as it did (appended to
@@ -117,13 +145,15 @@ struct timing_run_opt {
 
 /*
  * Run rounds until timing_analyze decides, max_rounds are done, or the budget
- * is spent (checked before each round). Samples are appended to s (owned
- * by the caller), and *st holds the final statistics; *limit (when not
- * NULL) is set to "rounds" or "budget" when the measurement ended
- * undecided, NULL otherwise. Returns 0, or -1 when a run could not be
- * started, timed out (its process group is killed), hit a limit of the
- * sandbox, gave no measurement of its own under the sandbox, or gave
- * another exit status than the side's, with the reason in err.
+ * is spent (checked before each round: then a last look is taken with
+ * timing_analyze_last). Samples are appended to s (owned by the caller),
+ * and *st holds the final statistics; *limit (when not NULL) is set to
+ * "rounds" when max_rounds ended it undecided, "budget" whenever the
+ * budget ended it (decided by that last look or not), NULL otherwise.
+ * Returns 0, or -1 when a run could not be started, timed out (its
+ * process group is killed), hit a limit of the sandbox, gave no
+ * measurement of its own under the sandbox, or gave another exit status
+ * than the side's, with the reason in err.
  */
 int timing_run(const struct timing_run_opt *o, struct timing_samples *s,
 	   struct timing_stats *st, const char **limit, struct sbuf *err);

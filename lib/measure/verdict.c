@@ -99,8 +99,11 @@ verdict_recompute(const struct jsonl_rec *rec, int tok, struct jw *w,
 	}
 	for (i = 0; i < n[0]; i++)
 		timing_samples_add(&s, v[0][i], v[1][i], v[2][i], v[3][i]);
-	timing_analyze(&s, &p, &st);
 	jsonl_str(rec, jsonl_get(rec, tok, "limit"), &limit);
+	if (!strcmp(limit.buf, "budget"))
+		timing_analyze_last(&s, &p, &st);
+	else
+		timing_analyze(&s, &p, &st);
 	jw_obj(w);
 	for (int k = tok + 1; k < jsonl_skip(rec, tok);
 	     k = jsonl_skip(rec, k + 1)) {

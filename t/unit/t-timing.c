@@ -18,6 +18,20 @@ fill(struct timing_samples *s, size_t rounds, double b, double c)
 	}
 }
 
+/* decide at a budget's last look at this round */
+static enum timing_decision
+decide_last(size_t rounds, double b, double c)
+{
+	struct timing_param p = { TIMING_CPU, 0.99, 0.02, 1, 2000, 5, 50 };
+	struct timing_samples s = TIMING_SAMPLES_INIT;
+	struct timing_stats st;
+
+	fill(&s, rounds, b, c);
+	timing_analyze_last(&s, &p, &st);
+	timing_samples_release(&s);
+	return st.decision;
+}
+
 static enum timing_decision
 decide(size_t rounds, double b, double c, size_t min_rounds, double *sp)
 {
@@ -46,6 +60,28 @@ main(void)
 	       "6 rounds cannot give p < 0.01: go on");
 	is_int(decide(10, 1.3, 1.0, 20, NULL), TIMING_CONTINUE,
 	       "no decision before min_rounds");
+	is_int(decide(9, 1.3, 1.0, 5, NULL), TIMING_CONTINUE,
+	       "9 rounds all faster: p = 0.002, above a look's level: go on");
+	is_int(decide(12, 1.3, 1.0, 5, NULL), TIMING_CONTINUE,
+	       "round 12 is no look: go on");
+	is_int(decide_last(12, 1.3, 1.0), TIMING_ACCEPT,
+	       "the budget's last look at round 12: accept");
+	is_int(decide(14, 1.3, 1.0, 5, NULL), TIMING_ACCEPT,
+	       "round 14 is a look: accept");
+	{
+		struct timing_param p = { TIMING_CPU, 0.99, 0.02, 1, 2000, 5, 50 };
+		size_t first, k = timing_looks(&p, &first);
+
+		ok(k == 6 && first == 10, "the defaults: 6 looks from round "
+		   "10 (10, 14, 20, 28, 40, 50)");
+		p.max_rounds = 8;
+		k = timing_looks(&p, &first);
+		ok(k == 1 && first == 8, "at most 8 rounds: one look, at 8");
+		p.confidence = 0.95;
+		p.max_rounds = 50;
+		k = timing_looks(&p, &first);
+		ok(first == 8 && k == 7, "95%%: 7 looks from round 8");
+	}
 	is_int(decide(10, 1.0, 1.0, 5, NULL), TIMING_REJECT,
 	       "identical: the interval lies below 1.02: reject");
 	is_int(decide(10, 1.0, 1.2, 5, NULL), TIMING_REJECT, "slower: reject");
