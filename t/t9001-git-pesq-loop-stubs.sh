@@ -280,4 +280,21 @@ test_expect_success 'a second run while one holds the lock is refused' '
 	grep "another .git pesq run. is going on (pid" err
 '
 
+test_expect_success 'a run says when HEAD moved on from pesq/best, or diverged' '
+	new_repo rb &&
+	printf "%s\n" slow >replies/parent &&
+	printf "%s\n" slow >replies/child &&
+	(cd rb && git pesq run -S ../stacks.folded >../out 2>../err) &&
+	test_grep ! "pesq/best (" err &&
+	(cd rb && git commit -q -m later &&
+	 git pesq run -S ../stacks.folded >../out 2>../err) &&
+	best=$(git -C rb rev-parse --short pesq/best) &&
+	test_grep "HEAD is 1 commit(s) ahead of pesq/best ($best): this run works on pesq/best, without them" err &&
+	(cd rb && git update-ref refs/heads/pesq/best \
+		"$(git commit-tree -p HEAD^ -m step HEAD^^{tree})" &&
+	 git pesq run -S ../stacks.folded >../out 2>../err) &&
+	best=$(git -C rb rev-parse --short pesq/best) &&
+	test_grep "HEAD and pesq/best ($best) have diverged" err
+'
+
 test_done
