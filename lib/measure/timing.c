@@ -32,9 +32,13 @@ timing_metric_parse(const char *s, enum timing_metric *m)
 void
 timing_progress(void *arg, const struct timing_stats *st)
 {
-	fprintf(stderr, "%s: round %zu: %.4fx (CI %.4f-%.4f, p %.2g)\n",
+	fprintf(stderr, "%s: round %zu: %.4fx (CI %.4f-%.4f, p %.2g)",
 		(const char *)arg, st->rounds, st->speedup, st->lo, st->hi,
 		st->p);
+	if (st->level > 0)
+		fprintf(stderr, "; a look: low end %.4f, p below %.2g?",
+			st->look_lo, st->level);
+	fputc('\n', stderr);
 }
 
 void
