@@ -138,6 +138,7 @@ counters_read(struct counters *c, unsigned long long v[2])
 	if (c->fd[0] < 0)
 		return -1;
 	for (int i = 0; i < 2; i++) {
+		errno = 0;
 		if (read(c->fd[i], r, sizeof(r)) != (ssize_t)sizeof(r)) {
 			c->err = errno ? errno : EIO;
 			return -1;
