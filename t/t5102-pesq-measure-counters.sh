@@ -76,6 +76,14 @@ test_expect_success SWCOUNT 'sw: children and what they start are counted' '
 	test "$(field 9 two)" -gt "$(field 9 one)"
 '
 
+test_expect_success SWCOUNT 'the counters are not the command'"'"'s: no descriptor but 0-2' '
+	PESQ_MEASURE_COUNTERS=sw pesq-measure -f 7 \
+		sh -c "ls /proc/\$\$/fd" 7>rep >out &&
+	test_grep " sw $pos $pos$" rep &&
+	printf "0\n1\n2\n" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success SWCOUNT 'sw: a command that cannot be run counts nothing' '
 	test_expect_code 127 env PESQ_MEASURE_COUNTERS=sw \
 		pesq-measure -f 7 no-such-program 7>rep 2>err &&
