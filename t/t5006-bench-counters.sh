@@ -19,6 +19,7 @@ then
 	test_done
 fi
 
+test_lazy_prereq DENYPERF 'deny-perf true'
 test_lazy_prereq SWCOUNT '
 	PESQ_MEASURE_COUNTERS=sw pesq-measure -f 7 true 7>rep &&
 	test "$(awk "{ print \$8 }" rep)" = sw
@@ -73,6 +74,23 @@ test_expect_success SWCOUNT 'the verdict is the same either way' '
 	jq -r .verdict sw.out >expect &&
 	jq -r .verdict hw.out >actual &&
 	test_cmp expect actual
+'
+
+# perf_event_open is not blocked in pesq's sandbox (bubblewrap installs
+# no seccomp filter); a container's filter, or perf_event_paranoid at 3,
+# blocks it: deny-perf does that around bubblewrap.
+test_expect_success SWCOUNT,DENYPERF 'blocked around the sandbox: why, and the same verdict' '
+	printf "#!/bin/sh\nexec deny-perf bwrap \"\$@\"\n" >denied-bwrap &&
+	chmod +x denied-bwrap &&
+	PESQ_BWRAP=$PWD/denied-bwrap PESQ_MEASURE_COUNTERS=sw \
+		bench --sandbox on >denied.out 2>err &&
+	jq -r ".verdict, .bench.counters.unavailable" denied.out >actual &&
+	cat >expect <<-\EOF &&
+	accepted
+	perf_event_open: Permission denied: not allowed (kernel.perf_event_paranoid above 2, or a seccomp filter)
+	EOF
+	test_cmp expect actual &&
+	test_grep -v "task-clock\|for information" err
 '
 
 test_expect_success 'off, or no sandbox: why there are none' '

@@ -25,6 +25,7 @@ field() {
 	awk -v n="$1" '{ print $n }' "$2"
 }
 
+test_lazy_prereq DENYPERF 'deny-perf true'
 test_lazy_prereq SWCOUNT '
 	PESQ_MEASURE_COUNTERS=sw pesq-measure -f 7 true 7>rep &&
 	test "$(awk "{ print \$8 }" rep)" = sw
@@ -40,6 +41,14 @@ test_expect_success 'the report: times, then the counters or why not' '
 		# unavailable, and why: an errno, not "turned off"
 		test "$(field 9 rep)" -ne 0
 	fi
+'
+
+test_expect_success DENYPERF 'blocked (a seccomp filter): none, and the errno' '
+	PESQ_MEASURE_COUNTERS=sw deny-perf -e 1 pesq-measure -f 7 \
+		spin 0 7>rep >/dev/null &&
+	test_grep "$head none 1$" rep &&
+	deny-perf pesq-measure -f 7 spin 0 7>rep >/dev/null &&
+	test_grep "$head none 13$" rep
 '
 
 test_expect_success 'off: no counters, and the line says so' '
