@@ -128,7 +128,10 @@ counters_write(const struct counters *c, struct jw *w, struct sbuf *said)
 	jw_key(w, "counters");
 	jw_obj(w);
 	if ((c->kind != PROC_COUNTERS_HW && !sw) || !c->n[0] || !c->n[1]) {
-		counters_why(c, &why);
+		if (c->kind == PROC_COUNTERS_HW || sw)
+			sbuf_adds(&why, "a side has no timed run");
+		else
+			counters_why(c, &why);
 		jw_key(w, "unavailable");
 		jw_str(w, why.buf);
 		jw_obj_end(w);
