@@ -1,6 +1,7 @@
 /*
- * pesq-measure: run a command and report its own wall and CPU time on a
- * file descriptor. pesq starts it inside the sandbox, as the sandbox's
+ * pesq-measure: run a command and report its own wall and CPU time, and
+ * its instructions and cycles where the machine counts them, on a file
+ * descriptor. pesq starts it inside the sandbox, as the sandbox's
  * first process, so that the times are the command's, not the
  * sandbox's; its exit ends the sandbox. Links nothing but libc: it must
  * start fast and be visible in the sandbox's minimal view. See
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/perf_event.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +56,104 @@ close_others(int keep)
 			close((int)fd);
 }
 
+/*
+ * The counters of the command and of everything it starts, in user
+ * space: instructions and cycles ("hw"), or with PESQ_MEASURE_COUNTERS=sw
+ * task-clock (ns) and page faults standing in for them, so that tests
+ * can follow the numbers on machines without hardware counters; "off"
+ * opens none. They are opened on us, disabled, and inherited by the
+ * child, where its exec enables them: neither we nor the child before
+ * its exec are counted, and a child's counts are added to ours when it
+ * exits.
+ */
+struct counters {
+	const char *kind;	/* "hw", "sw", or "none" */
+	int fd[2];
+	int err;		/* none: perf_event_open's errno; 0: off */
+};
+
+static int
+counter_open(unsigned type, unsigned long long config)
+{
+	struct perf_event_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = type;
+	a.config = config;
+	a.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED |
+		PERF_FORMAT_TOTAL_TIME_RUNNING;
+	a.disabled = 1;
+	a.enable_on_exec = 1;
+	a.inherit = 1;
+	a.exclude_kernel = 1;	/* what an unprivileged user may count */
+	a.exclude_hv = 1;
+	return (int)syscall(SYS_perf_event_open, &a, 0, -1, -1,
+			    PERF_FLAG_FD_CLOEXEC);
+}
+
+static void
+counters_open(struct counters *c)
+{
+	static const unsigned long long hw[2] = {
+		PERF_COUNT_HW_INSTRUCTIONS, PERF_COUNT_HW_CPU_CYCLES
+	}, sw[2] = {
+		PERF_COUNT_SW_TASK_CLOCK, PERF_COUNT_SW_PAGE_FAULTS
+	};
+	const char *e = getenv("PESQ_MEASURE_COUNTERS");
+	int soft = e && !strcmp(e, "sw");
+
+	c->fd[0] = c->fd[1] = -1;
+	c->kind = "none";
+	c->err = 0;
+	if (e && *e && !soft && strcmp(e, "hw") && strcmp(e, "off"))
+		errx(2, "invalid PESQ_MEASURE_COUNTERS '%s'", e);
+	/* ours, not the command's */
+	unsetenv("PESQ_MEASURE_COUNTERS");
+	if (e && !strcmp(e, "off"))
+		return;
+	for (int i = 0; i < 2; i++)
+		if ((c->fd[i] = counter_open(soft ? PERF_TYPE_SOFTWARE :
+					     PERF_TYPE_HARDWARE,
+					     soft ? sw[i] : hw[i])) < 0) {
+			c->err = errno;
+			if (i)
+				close(c->fd[0]);
+			c->fd[0] = -1;
+			return;
+		}
+	c->kind = soft ? "sw" : "hw";
+}
+
+/*
+ * The counts, scaled up when the kernel had to share the PMU among more
+ * events than it has counters; -1 when there are none (err set: errno,
+ * or -1 when the counters never ran).
+ */
+static int
+counters_read(struct counters *c, unsigned long long v[2])
+{
+	unsigned long long r[3];	/* value, time enabled, time running */
+
+	if (c->fd[0] < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		errno = 0;
+		if (read(c->fd[i], r, sizeof(r)) != (ssize_t)sizeof(r)) {
+			c->err = errno ? errno : EIO;
+			return -1;
+		}
+		if (r[2] == 0 && r[1] > 0) {
+			c->err = -1;
+			return -1;
+		}
+		v[i] = r[2] < r[1] ?
+			(unsigned long long)((double)r[0] * (double)r[1] /
+					     (double)r[2]) : r[0];
+	}
+	return 0;
+}
+
 static long long
 usec(const struct timeval *t)
 {
@@ -78,6 +178,8 @@ main(int argc, char **argv)
 		PESQ_LONGOPTS_END
 	};
 	struct rusage ru;
+	struct counters ctr;
+	unsigned long long v[2];
 	long long t0, t1;
 	char *end;
 	int c, fd = 3, status = 0, code;
@@ -110,6 +212,7 @@ main(int argc, char **argv)
 	 * cannot write a report of its own.
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	counters_open(&ctr);
 	t0 = now_ns();
 	pid = fork();
 	if (pid < 0)
@@ -132,9 +235,12 @@ main(int argc, char **argv)
 	}
 	t1 = now_ns();
 	rep = fdopen(fd, "w");
-	if (!rep || fprintf(rep, "pesq-measure 1 %d %lld %lld %lld %ld\n",
+	if (!rep || fprintf(rep, "pesq-measure 2 %d %lld %lld %lld %ld ",
 			    status, usec(&ru.ru_utime), usec(&ru.ru_stime),
-			    t1 - t0, ru.ru_maxrss) < 0 || fclose(rep) == EOF)
+			    t1 - t0, ru.ru_maxrss) < 0 ||
+	    (counters_read(&ctr, v) == 0 ?
+	     fprintf(rep, "%s %llu %llu\n", ctr.kind, v[0], v[1]) :
+	     fprintf(rep, "none %d\n", ctr.err)) < 0 || fclose(rep) == EOF)
 		warn("cannot write the report");
 	code = WIFEXITED(status) ? WEXITSTATUS(status) :
 		128 + WTERMSIG(status);

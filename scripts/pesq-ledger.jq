@@ -111,6 +111,9 @@ def median: map(num | select(. != null)) | sort
 			 and $b.output.line != null then $b.output else null end),
 		machine: (if ($b | type) == "object" then $b.machine
 			  else null end),
+		counters: (if ($b | type) == "object"
+			   and ($b.counters | type) == "object"
+			   then $b.counters else null end),
 		best: ($v.best // null),
 		finished: ($v != null),
 		corrections: ($a.n_corrections // (($chain | length) - 1)),

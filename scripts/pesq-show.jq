@@ -9,6 +9,10 @@ def key: . + (" " * (10 - length)) | c("1");
 def secs: if . == null then "-"
 	elif . >= 1000 then "\(. / 1000 | . * 100 | round / 100) s"
 	else "\(.) ms" end;
+def count: if . >= 999.5e6 then "\(. / 1e9 | . * 100 | round / 100)G"
+	elif . >= 999.5e3 then "\(. / 1e6 | . * 100 | round / 100)M"
+	elif . >= 999.5 then "\(. / 1e3 | . * 100 | round / 100)k"
+	else tostring end;
 def median: sort | if length == 0 then null
 	elif length % 2 == 1 then .[length / 2 | floor]
 	else (.[length / 2 - 1] + .[length / 2]) / 2 end;
@@ -111,6 +115,14 @@ def date: if type == "number" and . > 0
 	  "\n           \(.threads) threads, efficiency "
 	  + (.speedup / .threads | r3) + " (speedup / threads)"
 	  else "" end) end),
+(if .counters == null then empty
+ elif .counters.unavailable then ("counters" | key) + " unavailable: "
+    + .counters.unavailable
+ else ("counters" | key) + " "
+    + ([.counters | to_entries[] | select(.value | type == "object")
+	| "\(.key | gsub("_"; " ")) \(.value.base | count)"
+	  + " -> \(.value.cand | count)"] | join(", "))
+    + " (for information)" end),
 (if (.machine | type) == "object" then ("machine" | key) + " "
     + ([.machine.cpu, (if .machine.cores then "\(.machine.cores) cores"
 			else null end), .machine.kernel]

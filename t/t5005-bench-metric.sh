@@ -7,30 +7,7 @@ CPU time otherwise; the record keeps the metric used, what was asked,
 the two ratios, and the medians of both metrics.'
 . ./test-lib.sh
 
-test_have_prereq JQ || { skip_all='jq is missing'; test_expect_success 'peak memory of both sides; --max-rss-growth refuses growth' '
-	mkdir fat &&
-	cat >fat/run <<-\EOF &&
-	#!/bin/sh
-	# one line of 60 MB: sort holds it in memory
-	head -c 60000000 /dev/zero | sort >/dev/null &&
-	exec spin 8
-	EOF
-	chmod +x fat/run &&
-	bench --candidate-dir fat >out 2>err &&
-	jq -e ".bench | .rss.cand > 1.5 * .rss.base and .max_rss_growth == null" out &&
-	jq -e ".verdict != \"rejected\" or (.verdict_reason | test(\"memory\") | not)" out &&
-	bench --candidate-dir fat --max-rss-growth 0.5 >out 2>err &&
-	jq -r ".verdict, .bench.max_rss_growth, (.bench | has(\"rounds\"))" out >actual &&
-	printf "rejected\n0.5\nfalse\n" >expect &&
-	test_cmp expect actual &&
-	jq -r .verdict_reason out >reason &&
-	test_grep "^peak memory grows by [0-9]*% ([0-9]* KiB on the base, [0-9]* KiB on the candidate), more than the 50% allowed$" reason &&
-	bench --candidate-dir base --max-rss-growth 0.5 >out 2>err &&
-	jq -r .verdict out >actual &&
-	test_grep -v rejected actual
-'
-
-test_done; }
+test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
 
 bench() {
 	pesq-bench --sandbox off --base-dir base --bench ./run \
@@ -113,9 +90,11 @@ test_expect_success 'peak memory of both sides; --max-rss-growth refuses growth'
 	test_cmp expect actual &&
 	jq -r .verdict_reason out >reason &&
 	test_grep "^peak memory grows by [0-9]*% ([0-9]* KiB on the base, [0-9]* KiB on the candidate), more than the 50% allowed$" reason &&
+	# the base against itself may be rejected by its timing (not
+	# faster), never for its memory
 	bench --candidate-dir base --max-rss-growth 0.5 >out 2>err &&
-	jq -r .verdict out >actual &&
-	test_grep -v rejected actual
+	jq -e ".bench | has(\"rounds\")" out &&
+	jq -e ".verdict != \"rejected\" or (.verdict_reason | test(\"memory\") | not)" out
 '
 
 test_done

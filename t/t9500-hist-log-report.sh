@@ -237,6 +237,32 @@ test_expect_success 'a note line that is not JSON is skipped with a warning' '
 	echo 5 >expect && test_cmp expect actual
 '
 
+test_expect_success 'show: the counters for information, or why there are none' '
+	(
+		cd repo &&
+		c=$(git rev-parse pesq/count_word/1) &&
+		git notes --ref=pesq show $c | grep "\"event\":\"bench\"" |
+		jq -c ".bench.counters = {events: \"hw\",
+			instructions: {base: 41234567, cand: 33000000},
+			cycles: {base: 1500000000, cand: 987}}" | put_note $c &&
+		git pesq show count_word/1 >../counted &&
+		git notes --ref=pesq show $c | grep "\"event\":\"bench\"" |
+		tail -n 1 | jq -c ".bench.counters = {unavailable:
+			\"perf_event_open: No such file or directory\"}" |
+		put_note $c &&
+		git pesq show count_word/1 >../uncounted
+	) &&
+	sed -n "/^bench/,/^machine/p" counted >actual &&
+	cat >expect <<-\EOF &&
+	bench      1.25x (CI 1.2-1.3), p 0.001, 1 rounds, cpu time, medians 0.5 s -> 0.4 s
+	counters   instructions 41.23M -> 33M, cycles 1.5G -> 987 (for information)
+	machine    Test CPU, 2 cores, Linux 6.1 x86_64
+	EOF
+	test_cmp expect actual &&
+	test_grep "^counters   unavailable: perf_event_open: No such file or directory$" uncounted &&
+	test_grep "^verdict    accepted" uncounted
+'
+
 test_expect_success 'usage: -h, bad options, bad values' '
 	(
 		cd repo &&

@@ -34,6 +34,7 @@ bench_result_release(struct bench_result *r)
 	sbuf_release(&r->bench);
 	sbuf_release(&r->checks);
 	sbuf_release(&r->checks_note);
+	sbuf_release(&r->counted);
 }
 
 /*
@@ -446,6 +447,7 @@ timing(const struct bench_opt *o, const struct timing_param *p,
        struct jw *w, struct bench_result *r)
 {
 	struct timing_samples s = TIMING_SAMPLES_INIT;
+	struct counters ctr = COUNTERS_INIT(o->sb->on);
 	struct timing_run_opt ro = { 0 };
 	struct timing_param pr = *p;
 	const char *dirs[2] = { base_dir, cand_dir }, *limit = NULL;
@@ -463,6 +465,7 @@ timing(const struct bench_opt *o, const struct timing_param *p,
 	ro.timeout = o->timeout;
 	ro.budget = o->budget;
 	ro.warmup = o->warmup;
+	ro.counters = &ctr;
 	ro.progress = o->progress;
 	ro.arg = o->arg;
 	ret = timing_run(&ro, &s, &r->st, &limit, &r->reason);
@@ -482,6 +485,8 @@ timing(const struct bench_opt *o, const struct timing_param *p,
 			r->rss[i] = s.rss[i];
 	r->load = s.load;
 	resources(w, r);
+	counters_write(&ctr, w, &r->counted);
+	counters_release(&ctr);
 	if (ret < 0) {
 		r->verdict = BENCH_ERROR;
 		jw_key(w, "reason");

@@ -72,10 +72,13 @@ struct bench_result {
 	long rss[2];		/* peak resident set of each side, KiB */
 	double load;		/* highest 1-minute load average seen */
 	int cpus;		/* CPUs online */
+	/* the counters' medians for people (counters.h), or empty */
+	struct sbuf counted;
 };
 
 #define BENCH_RESULT_INIT { BENCH_ERROR, SBUF_INIT, SBUF_INIT, SBUF_INIT, \
-	SBUF_INIT, SBUF_INIT, { 0 }, 0, TIMING_CPU, { 0, 0 }, { 0, 0 }, 0, 0 }
+	SBUF_INIT, SBUF_INIT, { 0 }, 0, TIMING_CPU, { 0, 0 }, { 0, 0 }, 0, 0, \
+	SBUF_INIT }
 
 /*
  * A run using more than one CPU at a time: its CPU time (user + sys)

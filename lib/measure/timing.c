@@ -243,7 +243,7 @@ now(void)
 
 /* One timed run of a side; its output goes to /dev/null. */
 static int
-run_one(const struct timing_run_opt *o, int side, int devnull,
+run_one(const struct timing_run_opt *o, int side, int devnull, int warm,
 	double *wall, double *cpu, long *rss, struct sbuf *err)
 {
 	const struct timing_side *sd = &o->side[side];
@@ -281,6 +281,8 @@ run_one(const struct timing_run_opt *o, int side, int devnull,
 		*cpu = r.user + r.sys;
 		if (r.maxrss > *rss)
 			*rss = r.maxrss;
+		if (o->counters && !warm)
+			counters_add(o->counters, side, &r);
 		ret = 0;
 	}
 	proc_res_release(&r);
@@ -335,7 +337,7 @@ timing_run(const struct timing_run_opt *o, struct timing_samples *s,
 		for (int i = 0; i < 4; i++) {
 			int sd = order[i];
 
-			if (run_one(o, sd, devnull, &w[sd][k[sd]],
+			if (run_one(o, sd, devnull, warm, &w[sd][k[sd]],
 				    &c[sd][k[sd]], &s->rss[sd], err) < 0) {
 				ret = -1;
 				goto out;

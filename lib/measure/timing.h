@@ -6,6 +6,7 @@
 
 #include "base/sbuf.h"
 #include "run/sandbox.h"
+#include "measure/counters.h"
 
 /*
  * Interleaved A/B timing and the decision on it. A is the base, B the
@@ -138,6 +139,8 @@ struct timing_run_opt {
 	double budget;			/* all runs, seconds; <= 0: none */
 	const struct sandbox *sb;	/* how the runs run */
 	int warmup;			/* rounds run and thrown away */
+	/* what the runs counted, warm-up excepted, added; may be NULL */
+	struct counters *counters;
 	/* called after each round with the statistics so far; may be NULL */
 	void (*progress)(void *arg, const struct timing_stats *st);
 	void *arg;

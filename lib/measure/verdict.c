@@ -154,6 +154,8 @@ verdict_summary(const struct bench_result *r, const struct timing_param *p,
 	sbuf_addf(out, " (%g%% CI %.2f-%.2f, %zu rounds, %s time",
 		  p->confidence * 100, st->lo, st->hi, st->rounds,
 		  timing_metric_name(r->metric));
+	if (r->counted.len)
+		sbuf_addf(out, "; %s, for information", r->counted.buf);
 	if (r->cpus > 0 && r->load > r->cpus)
 		sbuf_addf(out, "; warning: load %.2f above the %d CPUs during "
 			  "the rounds", r->load, r->cpus);

@@ -54,8 +54,11 @@ int verdict_recompute_line(const struct jsonl_rec *rec, struct sbuf *out,
 
 /*
  * The one line for people: "<id>: 1.23x faster (99% CI 1.18-1.29, 14
- * rounds): accepted", or "<id>: <verdict>: <reason>" when there was no
- * timing. Appended to out, without a newline.
+ * rounds, cpu time): accepted", or "<id>: <verdict>: <reason>" when there
+ * was no timing. Where the runs were counted, the medians follow the
+ * metric ("; instructions 12.3M -> 10.1M, cycles 20.1M -> 16.0M, for
+ * information"): they never change the verdict. Appended to out, without
+ * a newline.
  */
 void verdict_summary(const struct bench_result *r, const struct timing_param *p,
 		     const char *id, struct sbuf *out);

@@ -52,6 +52,20 @@ struct proc_res {
 	int stopped;		/* watch asked to stop it */
 	double wall, user, sys;	/* seconds */
 	long maxrss;		/* peak resident set, KiB (ru_maxrss) */
+	/*
+	 * What pesq-measure counted (sandbox.h); PROC_COUNTERS_UNSAID when
+	 * nothing reported on counters (no sandbox, an older pesq-measure).
+	 * PROC_COUNTERS_NONE: it could not count; counters_err is then
+	 * perf_event_open's errno, 0 when they were turned off, -1 when
+	 * they never ran.
+	 */
+	enum proc_counters {
+		PROC_COUNTERS_UNSAID, PROC_COUNTERS_NONE,
+		PROC_COUNTERS_HW,	/* count: instructions, cycles */
+		PROC_COUNTERS_SW	/* count: task-clock ns, page faults */
+	} counters;
+	int counters_err;
+	unsigned long long count[2];
 	struct sbuf out, err;	/* captured (at most out_max/err_max) */
 	size_t out_total, err_total;	/* bytes written in all */
 	unsigned char out_sha[32];	/* SHA-256 of all of stdout */

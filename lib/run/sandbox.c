@@ -45,6 +45,7 @@ static const char *const env_allow[] = {
 	"PKG_CONFIG_LIBDIR", "SOURCE_DATE_EPOCH", "ASAN_OPTIONS",
 	"UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "MSAN_OPTIONS",
 	"OMP_NUM_THREADS", "CMAKE_GENERATOR", "CMAKE_BUILD_PARALLEL_LEVEL",
+	"PESQ_MEASURE_COUNTERS",
 	NULL
 };
 
@@ -302,25 +303,46 @@ sandbox_argv_free(char **argv)
 	free(argv);
 }
 
-/* Take the command's own status and times from pesq-measure's report. */
-static int
-take_report(struct proc_res *res)
+int
+sandbox_report_parse(const char *buf, size_t len, struct proc_res *res)
 {
+	enum proc_counters c = PROC_COUNTERS_UNSAID;
 	long long user, sys, wall;
+	unsigned long long a = 0, b = 0;
 	long rss;
-	int status, n = 0;
+	int status, version, n = 0, m = 0, e = 0;
+	char kind[5];
 
-	if (sscanf(res->report.buf, "pesq-measure 1 %d %lld %lld %lld %ld\n%n",
-		   &status, &user, &sys, &wall, &rss, &n) != 5 ||
-	    (size_t)n != res->report.len || user < 0 || sys < 0 || wall < 0 ||
-	    rss < 0)
+	if (sscanf(buf, "pesq-measure %d %d %lld %lld %lld %ld%n", &version,
+		   &status, &user, &sys, &wall, &rss, &n) != 6 ||
+	    (version != 1 && version != 2) || user < 0 || sys < 0 ||
+	    wall < 0 || rss < 0)
 		return 0;
+	buf += n;
+	len -= (size_t)n;
+	if (version == 1) {
+		if (strcmp(buf, "\n"))
+			return 0;
+	} else if (sscanf(buf, " %4[a-z] %llu %llu\n%n", kind, &a, &b,
+			  &m) == 3 && (size_t)m == len &&
+		   (!strcmp(kind, "hw") || !strcmp(kind, "sw"))) {
+		c = kind[0] == 'h' ? PROC_COUNTERS_HW : PROC_COUNTERS_SW;
+	} else if (sscanf(buf, " none %d\n%n", &e, &m) == 1 &&
+		   (size_t)m == len) {
+		c = PROC_COUNTERS_NONE;
+	} else {
+		return 0;
+	}
 	res->status = status;
 	proc_status(res);
 	res->user = (double)user / 1e6;
 	res->sys = (double)sys / 1e6;
 	res->wall = (double)wall / 1e9;
 	res->maxrss = rss;
+	res->counters = c;
+	res->counters_err = e;
+	res->count[0] = a;
+	res->count[1] = b;
 	return 1;
 }
 
@@ -361,7 +383,8 @@ sandbox_run(const struct sandbox *sb, const struct proc_opt *in,
 	}
 	r = proc_run(&po, res);
 	if (r == 0 && sb->on && !res->timed_out && !res->stopped &&
-	    take_report(res) && measured)
+	    sandbox_report_parse(res->report.buf, res->report.len, res) &&
+	    measured)
 		*measured = 1;
 out_watch:
 	if (sb->max_disk)

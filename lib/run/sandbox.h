@@ -111,6 +111,15 @@ int sandbox_run(const struct sandbox *sb, const struct proc_opt *po,
 		struct proc_res *res, int *measured);
 
 /*
+ * Take the command's own status and times, and its counters, from
+ * pesq-measure's report in buf (len bytes, NUL-terminated) into res:
+ * the line of pesq-measure(1), or the older one without counters
+ * ("pesq-measure 1 ...", counters then PROC_COUNTERS_UNSAID). Returns 1,
+ * or 0 when buf is no such report (res untouched).
+ */
+int sandbox_report_parse(const char *buf, size_t len, struct proc_res *res);
+
+/*
  * Why the run was cut short, if a limit did it: "it wrote more than N
  * into DIR ...", "a file it wrote reached N ...", appended to out
  * without a newline; nothing is appended otherwise. Returns 1 when

@@ -162,11 +162,52 @@ test_redact(void)
 	unlink(path);
 }
 
+/* Parse report into a fresh result; 1 or 0 as sandbox_report_parse. */
+static int
+parse(const char *report, struct proc_res *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->counters = PROC_COUNTERS_NONE;	/* to see it set */
+	return sandbox_report_parse(report, strlen(report), r);
+}
+
+static void
+test_report(void)
+{
+	struct proc_res r;
+
+	ok(parse("pesq-measure 1 256 1500 500 3000000 1024\n", &r) &&
+	   r.exit_code == 1 && r.user == 0.0015 && r.sys == 0.0005 &&
+	   r.wall == 0.003 && r.maxrss == 1024 &&
+	   r.counters == PROC_COUNTERS_UNSAID,
+	   "the report without counters: times, no counters said");
+	ok(parse("pesq-measure 2 0 1 2 3 4 hw 123456789012 98765\n", &r) &&
+	   r.exit_code == 0 && r.counters == PROC_COUNTERS_HW &&
+	   r.count[0] == 123456789012ULL && r.count[1] == 98765,
+	   "hardware counters: instructions and cycles");
+	ok(parse("pesq-measure 2 0 1 2 3 4 sw 5 6\n", &r) &&
+	   r.counters == PROC_COUNTERS_SW && r.count[0] == 5 &&
+	   r.count[1] == 6, "software stand-ins");
+	ok(parse("pesq-measure 2 0 1 2 3 4 none 2\n", &r) &&
+	   r.counters == PROC_COUNTERS_NONE && r.counters_err == 2,
+	   "no counters, and why");
+	ok(!parse("pesq-measure 2 0 1 2 3 4\n", &r) &&
+	   !parse("pesq-measure 1 0 1 2 3 4 hw 1 2\n", &r) &&
+	   !parse("pesq-measure 2 0 1 2 3 4 xx 1 2\n", &r) &&
+	   !parse("pesq-measure 2 0 1 2 3 4 hw 1 2\nmore\n", &r) &&
+	   !parse("pesq-measure 3 0 1 2 3 4 hw 1 2\n", &r) &&
+	   !parse("pesq-measure 2 0 -1 2 3 4 none 2\n", &r),
+	   "malformed reports are refused");
+	ok(r.counters == PROC_COUNTERS_NONE && r.exit_code == 0,
+	   "a refused report leaves the result as it was");
+}
+
 int
 main(void)
 {
 	test_argv();
 	test_env();
+	test_report();
 	test_redact();
 	return done_testing();
 }
