@@ -82,10 +82,35 @@ test_expect_success 'the build sees the cache and its variables' '
 	test_cmp expect r/.git/pesq/slot-3/ccache.env
 '
 
-test_expect_success BWRAP 'a command run after the build sees neither' '
+test_expect_success 'with debug information: hits in the same slot only' '
 	echo 6 >expect &&
 	hits >actual &&
 	test_cmp expect actual &&
+	sed "s/s0 + s1/s1 + s0/" good.c >good2.c &&
+	(cd r && test-apply-rec sum sum.c ../good2.c "swap") >good2.in &&
+	for k in 5 6
+	do
+		pesq-apply -C r --slot $k --build "make CFLAGS=\"-O1 -g\"" \
+			<good.in >out &&
+		test_grep "\"build\":{\"ok\":true" out || return 1
+	done &&
+	echo 9 >expect &&
+	count cache_miss >actual &&
+	test_cmp expect actual &&
+	pesq-apply -C r --slot 5 --build "make CFLAGS=\"-O1 -g\"" \
+		<good2.in >out &&
+	pesq-apply -C r --slot 5 --build "make CFLAGS=\"-O1 -g\"" \
+		<good.in >out &&
+	test_grep "\"build\":{\"ok\":true" out &&
+	echo 10 >expect &&
+	count cache_miss >actual &&
+	test_cmp expect actual &&
+	echo 7 >expect &&
+	hits >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success BWRAP 'a command run after the build sees neither' '
 	pesq-sandbox -q -C r -w slot-1 -r pesq/sum/1 -b "make >/dev/null" "
 		ls -A \"$cache\" 2>/dev/null && echo listed
 		echo x 2>/dev/null >\"$cache/planted\" && echo written
