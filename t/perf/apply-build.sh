@@ -15,7 +15,9 @@
 # another slot), and warm / nocache. Needs ccache. --ccache-sample does
 # the same on the bundled sample (t/fixtures/sample: clang -O2 -g, five
 # units, and the benchmark's text made by the build), attempt 1 being
-# count_word with a comment added.
+# count_word with a comment added: compiled with -g, its objects are not
+# shared between worktrees (pesq-apply(1), COMPILER CACHE), so warm
+# misses as cold does, and both show what ccache's misses cost.
 #
 # Usage: sh t/perf/apply-build.sh [--ccache | --ccache-sample]
 #   [RUNS [FILES]]  (after make and make bin/t/helper/test-apply-rec)
