@@ -10,8 +10,8 @@
 
 /*
  * Where distributions put ccache's links named like the compilers
- * (Debian and Arch, Fedora, Arch's older one). All under /usr, which
- * the sandbox shows.
+ * (Debian and Ubuntu, Fedora, Arch). All under /usr, which the sandbox
+ * shows.
  */
 static const char *const masq_dirs[] = {
 	"/usr/lib/ccache", "/usr/lib64/ccache", "/usr/lib/ccache/bin", NULL
@@ -47,6 +47,7 @@ on_path(void)
 	return found;
 }
 
+/* The first of masq_dirs with a cc or a gcc in it, or NULL. */
 static const char *
 masquerade(void)
 {
