@@ -15,8 +15,10 @@
  * never sees the cache.
  *
  * The variables a build gets: CCACHE_DIR (the cache), CCACHE_BASEDIR
- * (the worktree, so that paths under it are hashed relative and slots
- * share entries), CCACHE_TEMPDIR (in the cache: the same everywhere,
+ * (the worktree, so that paths under it are hashed relative and
+ * worktrees share entries; not those of compiles with debug
+ * information, whose directory ccache hashes, and pesq lets it: see
+ * pesq-apply(1)), CCACHE_TEMPDIR (in the cache: the same everywhere,
  * visible in the sandbox) and CCACHE_CONFIGPATH (the cache's own
  * ccache.conf: no configuration from /etc or $HOME, which the sandbox
  * does not show). The host's CCACHE_* variables are not passed (the
