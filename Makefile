@@ -83,7 +83,8 @@ MANS := $(patsubst man/%.scd,bin/man/%,$(wildcard man/*.scd))
 DEBIAN_PACKAGES = build-essential pkg-config git perl man-db \
 	libgit2-dev libcurl4-openssl-dev libclang-dev llvm-14 \
 	libjsmn-dev jq scdoc linux-perf bubblewrap \
-	clang libclang-rt-14-dev libxml2-utils libstb-dev libdw-dev bear
+	clang libclang-rt-14-dev libxml2-utils libstb-dev libdw-dev bear \
+	ccache
 
 PROVE ?= prove
 PROVE_FLAGS ?= -j2

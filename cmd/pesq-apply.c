@@ -37,6 +37,7 @@ static struct sbuf build_cmd = SBUF_INIT, slot = SBUF_INIT;
 static double timeout = 600;
 static int allow_sig, verbose, quiet;
 static struct sandbox sb;
+static struct buildcache cache = BUILDCACHE_INIT;
 static struct redact secrets = REDACT_INIT;
 static struct sbuf notice = SBUF_INIT;	/* said before the first build */
 
@@ -102,7 +103,7 @@ check(int r, const char *what)
 static void
 build(const char *hex, int *ok, long long *ms, struct sbuf *log)
 {
-	struct slot_opt so = { build_cmd.buf, timeout, &sb, &secrets };
+	struct slot_opt so = { build_cmd.buf, timeout, &sb, &secrets, &cache };
 	struct worktree wt;
 	struct sbuf e = SBUF_INIT, strip = SBUF_INIT, lim = SBUF_INIT;
 	struct proc_res res;
@@ -362,7 +363,7 @@ main(int argc, char **argv)
 	if (!have_to && repo_config_int(repo, "buildTimeout", &cfg_to) > 0 &&
 	    cfg_to > 0)
 		timeout = (double)cfg_to;
-	if ((c = sandboxconf_load(repo, mode, &sb, &notice, &e)) < 0)
+	if ((c = sandboxconf_load(repo, mode, &sb, &cache, &notice, &e)) < 0)
 		errx(c == -2 ? 2 : 3, "%s", e.buf);
 	sandboxconf_secrets(repo, &secrets);
 	if (base) {
@@ -387,7 +388,7 @@ main(int argc, char **argv)
 		}
 	}
 	repo_close(repo);
-	sandbox_release(&sb);
+	sandboxconf_release(&sb, &cache);
 	redact_release(&secrets);
 	sbuf_release(&notice);
 	sbuf_release(&e);

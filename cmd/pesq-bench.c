@@ -46,6 +46,7 @@ static struct bench_opt bo = {
 static git_repository *repo;	/* for settings; and git mode */
 static struct sbuf build_cmd = SBUF_INIT, slot = SBUF_INIT;
 static struct slot_opt builds;		/* how base and slot are built */
+static struct buildcache bc = BUILDCACHE_INIT;	/* the builds' ccache */
 static struct sbuf notice = SBUF_INIT;	/* said before the first run */
 static const char *base_dir, *cand_dir;	/* set: no git mode */
 static int verbose, quiet, no_advance, have_seed, check_mode;
@@ -223,12 +224,12 @@ setup(const char *dir, const char *bench, const char *test, const char *bcmd,
 			       &e) < 0 ||
 	    benchcheck_settings(repo, &bo, build_cmd.buf, slot.buf, &co, &e) < 0)
 		errx(2, "%s", e.buf);
-	if ((k2 = sandboxconf_load(repo, sandbox, &sb, &notice, &e)) < 0)
+	if ((k2 = sandboxconf_load(repo, sandbox, &sb, &bc, &notice, &e)) < 0)
 		errx(k2 == -2 ? 2 : 3, "%s", e.buf);
 	sandboxconf_secrets(repo, &secrets);
-	builds = (struct slot_opt){ build_cmd.buf, bo.timeout, &sb, &secrets };
-	co.sb = &sb;
-	co.redact = &secrets;
+	builds = (struct slot_opt){ build_cmd.buf, bo.timeout, &sb, &secrets,
+		&bc };
+	co.cache = &bc;
 	sbuf_release(&e);
 }
 
@@ -384,7 +385,7 @@ main(int argc, char **argv)
 		}
 	}
 	repo_close(repo);
-	sandbox_release(&sb);
+	sandboxconf_release(&sb, &bc);
 	redact_release(&secrets);
 	sbuf_release(&notice);
 	sbuf_release(&build_cmd);

@@ -27,6 +27,7 @@ static const char usage_line[] =
 static git_repository *repo;
 static const char *keep;		/* --keep */
 static struct sandbox sb;
+static struct buildcache cache = BUILDCACHE_INIT;	/* of -b builds */
 static struct redact secrets = REDACT_INIT;
 static double timeout;
 static size_t max_output = 1 << 20;
@@ -154,7 +155,8 @@ static int
 worktree(const char *name, const char *rev, const char *bcmd,
 	 const char *cmd, int showing)
 {
-	struct slot_opt so = { bcmd, timeout, &sb, NULL };	/* put redacts */
+	/* no redact: put() redacts what it prints */
+	struct slot_opt so = { bcmd, timeout, &sb, NULL, &cache };
 	struct worktree wt;
 	struct sbuf e = SBUF_INIT, why = SBUF_INIT;
 	struct proc_res res;
@@ -257,7 +259,7 @@ main(int argc, char **argv)
 			errx(3, "not a git repository: %s", repo_errmsg());
 		repo = NULL;	/* a directory alone: global settings */
 	}
-	if ((c = sandboxconf_load(repo, mode, &sb, &notice, &e)) < 0)
+	if ((c = sandboxconf_load(repo, mode, &sb, &cache, &notice, &e)) < 0)
 		errx(c == -2 ? 2 : 3, "%s", e.buf);
 	if (notice.len && !quiet && !showing)
 		warnx("%s", notice.buf);
@@ -273,7 +275,7 @@ main(int argc, char **argv)
 		code = run(dir, cmd);
 	if (repo)
 		repo_close(repo);
-	sandbox_release(&sb);
+	sandboxconf_release(&sb, &cache);
 	redact_release(&secrets);
 	sbuf_release(&notice);
 	sbuf_release(&e);

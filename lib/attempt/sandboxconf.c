@@ -105,12 +105,15 @@ out:
 
 int
 sandboxconf_load(git_repository *repo, const char *mode, struct sandbox *sb,
-		 struct sbuf *notice, struct sbuf *err)
+		 struct buildcache *cache, struct sbuf *notice,
+		 struct sbuf *err)
 {
 	struct sbuf m = SBUF_INIT, why = SBUF_INIT;
 	int r = -2;
 
 	sandbox_init(sb);
+	if (cache && buildcache_load(repo, cache, err) < 0)
+		goto out;
 	if (mode)
 		sbuf_adds(&m, mode);
 	else if (repo_config_str(repo, "sandbox", &m) <= 0)
@@ -144,10 +147,18 @@ sandboxconf_load(git_repository *repo, const char *mode, struct sandbox *sb,
 	r = 0;
 out:
 	if (r < 0)
-		sandbox_release(sb);
+		sandboxconf_release(sb, cache);
 	sbuf_release(&m);
 	sbuf_release(&why);
 	return r;
+}
+
+void
+sandboxconf_release(struct sandbox *sb, struct buildcache *cache)
+{
+	sandbox_release(sb);
+	if (cache)
+		buildcache_release(cache);
 }
 
 void

@@ -3,6 +3,7 @@
 
 #include <git2.h>
 
+#include "attempt/buildcache.h"
 #include "base/redact.h"
 #include "base/sbuf.h"
 #include "run/sandbox.h"
@@ -20,13 +21,16 @@
  *                             (git's k, m, g suffixes; 0: no limit)
  *   pesq.sandbox.maxDisk      the most a command may write into its
  *                             directory, and the size of its /tmp
+ *   pesq.ccache               whether builds, and builds alone, get the
+ *                             compiler cache (buildcache.h)
  *
  * Read from repo's configuration, or from the global and system files
  * when repo is NULL.
  */
 
 /*
- * Set sb up (sandbox_init first, then the settings). mode is the
+ * Set sb up (sandbox_init first, then the settings), and cache when
+ * it is not NULL (buildcache_load; the cache of builds). mode is the
  * --sandbox option, NULL when not given (then pesq.sandbox decides).
  * auto and on probe bubblewrap: on fails when it does not work, auto
  * falls back to running without it. Whenever candidate code is going
@@ -34,11 +38,14 @@
  * sentence saying so and why is appended to notice, for the program to
  * print. Returns 0; -2 with the reason in err for a setting that is not
  * valid (a usage error); -1 with the reason in err for `on` without a
- * working bubblewrap. sb is released on failure.
+ * working bubblewrap. sb and cache are released on failure.
  */
 int sandboxconf_load(git_repository *repo, const char *mode,
-		     struct sandbox *sb, struct sbuf *notice,
-		     struct sbuf *err);
+		     struct sandbox *sb, struct buildcache *cache,
+		     struct sbuf *notice, struct sbuf *err);
+
+/* Release what sandboxconf_load set up (cache may be NULL). */
+void sandboxconf_release(struct sandbox *sb, struct buildcache *cache);
 
 /*
  * The secrets to keep out of logs (base/redact.h): those of the

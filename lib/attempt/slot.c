@@ -97,15 +97,22 @@ slot_build(struct worktree *wt, const char *hex, const struct slot_opt *o,
 	struct proc_opt po = { 0 };
 	struct sbuf c = SBUF_INIT, path = SBUF_INIT, lim = SBUF_INIT;
 	struct hmap tracked = HMAP_INIT;
-	char h[65];
+	struct sandbox sb = *o->sb;	/* with the cache: for this run */
+	char h[65], **set = NULL;
 	int ok = -1;
 
+	if (o->cache && o->cache->dir) {
+		if (!(set = buildcache_env(o->cache, wt->path, err)))
+			goto out;
+		sb.rw = o->cache->rw;
+		sb.set = (const char *const *)set;
+	}
 	sbuf_addf(&c, "exec 2>&1\n%s", o->build_cmd);
 	po.cmd = c.buf;
 	po.dir = wt->path;
 	po.timeout = o->timeout;
 	po.out_max = OUT_MAX;
-	if (sandbox_run(o->sb, &po, res, NULL) < 0) {
+	if (sandbox_run(&sb, &po, res, NULL) < 0) {
 		sbuf_addf(err, "cannot run the build: %s", strerror(errno));
 		goto out;
 	}
@@ -135,6 +142,7 @@ slot_build(struct worktree *wt, const char *hex, const struct slot_opt *o,
 		ok = 0;
 	}
 out:
+	proc_env_free(set);
 	hmap_free(&tracked, NULL);
 	sbuf_release(&c);
 	sbuf_release(&path);

@@ -3,6 +3,7 @@
 
 #include <git2.h>
 
+#include "attempt/buildcache.h"
 #include "base/redact.h"
 #include "base/sbuf.h"
 #include "ledger/worktree.h"
@@ -23,13 +24,15 @@
  * pesq-apply checked for #include and .incbin), so what it leaves is
  * recorded and kept, which keeps the next build incremental. A test or
  * a benchmark runs candidate code and is not trusted: whatever it
- * leaves is gone before the next use.
+ * leaves is gone before the next use. For the same reason only a build
+ * may write the compiler cache (buildcache.h), which slots share.
  */
 struct slot_opt {
 	const char *build_cmd;		/* run as sh -c, stderr into stdout */
 	double timeout;			/* of a build; <= 0: none */
 	const struct sandbox *sb;	/* how the build runs */
 	const struct redact *redact;	/* secrets kept out of logs; or NULL */
+	const struct buildcache *cache;	/* the compiler cache; or NULL */
 };
 
 /*
@@ -50,7 +53,9 @@ int slot_restore(struct worktree *wt, const char *hex, const char *build_cmd,
 		 int *built, struct sbuf *err);
 
 /*
- * Build the open slot wt (at hex) with o in the sandbox. res is the
+ * Build the open slot wt (at hex) with o in the sandbox, through the
+ * compiler cache when o->cache has one (buildcache.h: the cache is
+ * writable in this run alone). res is the
  * build's result (owned by the caller: proc_res_release), its output
  * redacted; when the build succeeded its products are recorded for
  * slot_open. Returns 1 when it succeeded, 0 when it failed (exit

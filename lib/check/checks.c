@@ -366,7 +366,7 @@ checks_judge(const struct checks_opt *o, const struct jsonl_rec *rec,
 {
 	struct sanitize_opt so = { o->repo, o->build_cmd, o->san_build,
 		o->test_cmd, o->bench_cmd, o->slot, o->build_timeout,
-		o->run_timeout, o->sb, o->redact };
+		o->run_timeout, o->sb, o->redact, o->cache };
 	struct sanitize_result s = SANITIZE_RESULT_INIT;
 	struct sbuf diff = SBUF_INIT, code = SBUF_INIT;
 	struct timespec t0;
@@ -543,7 +543,7 @@ validate_one(const struct checks_opt *o, const struct jsonl_rec *rec,
 	struct diffcheck_opt dopt = { o->repo, o->sb, o->seconds,
 		o->build_timeout, o->seed };
 	struct slot_opt so = { o->build_cmd, o->build_timeout, o->sb,
-		o->redact };
+		o->redact, o->cache };
 	struct diffcheck_in in = { 0 };
 	struct diffcheck_result d = DIFFCHECK_RESULT_INIT;
 	struct sbuf base = SBUF_INIT, why = SBUF_INIT, obj = SBUF_INIT;

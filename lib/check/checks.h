@@ -3,6 +3,7 @@
 
 #include <git2.h>
 
+#include "attempt/buildcache.h"
 #include "base/jsonl.h"
 #include "base/redact.h"
 #include "base/sbuf.h"
@@ -27,6 +28,7 @@ struct checks_opt {
 	int sanitize, differential;
 	const struct sandbox *sb;	/* how commands run */
 	const struct redact *redact;	/* secrets kept out of logs; or NULL */
+	const struct buildcache *cache;	/* the builds' compiler cache; or NULL */
 	unsigned long seed;
 	int corrections;	/* --validate-check: corrections allowed */
 };

@@ -449,7 +449,8 @@ judge_kind(const struct sanitize_opt *o, const char *kind,
 	int k, ret = -1;
 
 	sanitize_build_cmd(o, kind, &cmd);
-	so = (struct slot_opt){ cmd.buf, o->build_timeout, o->sb, o->redact };
+	so = (struct slot_opt){ cmd.buf, o->build_timeout, o->sb, o->redact,
+		o->cache };
 	baseline_key(cmd.buf, o, key);
 	/* worktrees of their own per build command: no stale objects */
 	sbuf_addf(&name, "%s-%.8s-base", pre, key);

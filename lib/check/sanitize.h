@@ -3,6 +3,7 @@
 
 #include <git2.h>
 
+#include "attempt/buildcache.h"
 #include "base/jsonl.h"
 #include "base/redact.h"
 #include "base/sbuf.h"
@@ -35,6 +36,7 @@ struct sanitize_opt {
 	double run_timeout;	/* a sanitized run's */
 	const struct sandbox *sb;	/* how builds and runs go */
 	const struct redact *redact;	/* secrets kept out of logs; or NULL */
+	const struct buildcache *cache;	/* the builds' compiler cache; or NULL */
 };
 
 enum sanitize_outcome {

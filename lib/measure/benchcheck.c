@@ -21,6 +21,8 @@ benchcheck_settings(git_repository *repo, const struct bench_opt *bo,
 	o->bench_cmd = bo->bench_cmd;
 	o->slot = slot;
 	o->run_timeout = bo->timeout > 0 ? 3 * bo->timeout : 0;
+	o->sb = bo->sb;
+	o->redact = bo->redact;
 	if (!repo)
 		return 0;
 

@@ -13,8 +13,9 @@
  */
 
 /*
- * Fill o from pesq-bench's settings (bo, build_cmd, slot, which must
- * outlive o) and from git config (repo may be NULL): pesq.sanitize,
+ * Fill o from pesq-bench's settings (bo, whose sandbox and secrets o
+ * takes, build_cmd, slot, which must outlive o) and from git config
+ * (repo may be NULL): pesq.sanitize,
  * pesq.sanitizeBuild, pesq.differential, pesq.checkSeconds,
  * pesq.buildTimeout,
  * pesq.attempts, for those not set already (o->sanitize or

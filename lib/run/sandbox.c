@@ -157,27 +157,44 @@ allowed(const struct sandbox *sb, const char *name, size_t len)
 	return 0;
 }
 
+/* Is the variable name[0..len) one of sb->set? */
+static int
+is_set(const struct sandbox *sb, const char *name, size_t len)
+{
+	for (const char *const *s = sb->set; s && *s; s++)
+		if (!strncmp(*s, name, len) && (*s)[len] == '=')
+			return 1;
+	return 0;
+}
+
 char **
 sandbox_env(const struct sandbox *sb)
 {
-	size_t n = 0, k = 0;
+	size_t n = 0, k = 0, nset = 0;
 	char **env;
 
 	while (environ[n])
 		n++;
-	env = xcalloc(n + 3, sizeof(*env));
+	while (sb->set && sb->set[nset])
+		nset++;
+	env = xcalloc(n + nset + 3, sizeof(*env));
 	for (size_t i = 0; i < n; i++) {
 		const char *eq = strchr(environ[i], '=');
 		size_t len = eq ? (size_t)(eq - environ[i]) : 0;
 
 		if (len && allowed(sb, environ[i], len) &&
-		    !redact_secret_name(environ[i], len))
+		    !redact_secret_name(environ[i], len) &&
+		    !is_set(sb, environ[i], len))
 			env[k++] = xstrdup(environ[i]);
 	}
 	if (sb->on) {
-		env[k++] = xstrdup("HOME=/tmp");
-		env[k++] = xstrdup("TMPDIR=/tmp");
+		if (!is_set(sb, "HOME", 4))
+			env[k++] = xstrdup("HOME=/tmp");
+		if (!is_set(sb, "TMPDIR", 6))
+			env[k++] = xstrdup("TMPDIR=/tmp");
 	}
+	for (size_t i = 0; i < nset; i++)
+		env[k++] = xstrdup(sb->set[i]);
 	env[k] = NULL;
 	return env;
 }
@@ -275,6 +292,8 @@ sandbox_argv(const struct sandbox *sb, const char *dir, const char *cmd)
 	for (size_t i = 0; i < sb->nro; i++)
 		push3(&a, "--ro-bind-try", sb->ro[i], sb->ro[i]);
 	push3(&a, "--ro-bind", sb->measure, sb->measure);
+	for (const char *const *p = sb->rw; p && *p; p++)
+		push3(&a, "--bind", *p, *p);
 	push3(&a, "--bind", dir, dir);
 	/* a worktree's link to its repository is not the command's to move */
 	sbuf_reset(&s);

@@ -14,6 +14,7 @@
  *   and hosts (no shadow, ssh or ssl keys, sudoers);
  *   the paths the user adds (pesq.sandbox.readOnly), read-only;
  *   pesq-measure, read-only, at its own path;
+ *   for a build, its compiler cache read-write (rw below);
  *   its directory (the slot worktree) read-write, except its .git file;
  *   a fresh /dev, a /proc of its own pid namespace, a private /tmp (a
  *   tmpfs of at most max_disk bytes); nothing else: no $HOME, no
@@ -48,6 +49,15 @@ struct sandbox {
 	size_t nenv, env_cap;
 	unsigned long long max_file;	/* bytes; 0: no limit */
 	unsigned long long max_disk;	/* bytes; 0: no limit */
+	/*
+	 * For one run, set on a copy of the struct (neither is owned nor
+	 * freed; both NULL-terminated, or NULL): more paths bound
+	 * read-write (absolute; under bubblewrap only), and variables set
+	 * over the allowlisted ones ("NAME=value"). A build's compiler
+	 * cache comes in this way (attempt/buildcache.h).
+	 */
+	const char *const *rw;
+	const char *const *set;
 };
 
 #define SANDBOX_MAX_FILE (1ULL << 30)
@@ -85,13 +95,15 @@ char *sandbox_find_measure(void);
  * sb->env, but never one whose name looks like a secret's
  * (redact_secret_name), even when listed. Under bubblewrap HOME and
  * TMPDIR are /tmp; without, HOME and TMPDIR are passed as they are.
- * NULL-terminated; free with proc_env_free.
+ * Then sb->set, over any of those of the same name. NULL-terminated;
+ * free with proc_env_free.
  */
 char **sandbox_env(const struct sandbox *sb);
 
 /*
  * The bubblewrap command line that runs `/bin/sh -c cmd` in dir (an
- * absolute path) under pesq-measure reporting on fd 3. Caller frees with
+ * absolute path; bound read-write, as are sb->rw) under pesq-measure
+ * reporting on fd 3. Caller frees with
  * sandbox_argv_free. sb->measure must be set.
  */
 char **sandbox_argv(const struct sandbox *sb, const char *dir,

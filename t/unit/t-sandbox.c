@@ -75,11 +75,46 @@ test_argv(void)
 	   "a private /tmp, then the paths added and the worktree");
 	ok(find3(v, "--ro-bind-try", "/w/r/.git/pesq/slot-0/.git",
 		 "/w/r/.git/pesq/slot-0/.git") > 0, "the .git file read-only");
+	ok(find(v, "/w/r/.git/pesq/ccache", 0) < 0,
+	   "no other path is writable");
 	is_str(v[n - 1], "make test", "the command comes last");
 	is_str(v[n - 2], "-c", "run by sh -c");
 	is_str(v[n - 4], sb.measure, "under pesq-measure");
 	is_str(v[n - 5], "--", "after the options");
 	sandbox_argv_free(v);
+	sandbox_release(&sb);
+}
+
+/* A build's extras: one more writable path, variables set over ours. */
+static void
+test_extras(void)
+{
+	static const char *const rw[] = { "/w/r/.git/pesq/ccache", NULL };
+	static const char *const set[] = { "PATH=/usr/lib/ccache:/usr/bin",
+		"CCACHE_DIR=/w/r/.git/pesq/ccache", "HOME=/nowhere", NULL };
+	struct sandbox sb;
+	char **v, **env;
+	int cache;
+
+	setenv("PATH", "/usr/bin", 1);
+	sandbox_init(&sb);
+	free(sb.measure);
+	sb.measure = strdup("/opt/pesq/libexec/pesq/pesq-measure");
+	sb.on = 1;
+	sb.rw = rw;
+	sb.set = set;
+	v = sandbox_argv(&sb, "/w/r/.git/pesq/slot-0", "make");
+	cache = find3(v, "--bind", rw[0], rw[0]);
+	ok(cache > 0 && find3(v, "--bind", "/w/r/.git/pesq/slot-0",
+			      "/w/r/.git/pesq/slot-0") > cache,
+	   "a path of rw is bound read-write, before the worktree");
+	sandbox_argv_free(v);
+	env = sandbox_env(&sb);
+	ok(has_env(env, set[0]) && !has_env(env, "PATH=/usr/bin") &&
+	   has_env(env, set[1]), "set is over the allowlisted variables");
+	ok(has_env(env, "HOME=/nowhere") && !has_env(env, "HOME=/tmp") &&
+	   has_env(env, "TMPDIR=/tmp"), "and over the sandbox's own");
+	proc_env_free(env);
 	sandbox_release(&sb);
 }
 
@@ -208,6 +243,7 @@ main(void)
 	test_argv();
 	test_env();
 	test_report();
+	test_extras();
 	test_redact();
 	return done_testing();
 }
