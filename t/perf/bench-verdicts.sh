@@ -38,6 +38,15 @@
 #   aa: 0 of 7 accepted (4 rejected, 3 inconclusive); pooled 0.9994
 #   5%: 7 of 7 accepted (100%), median 36 rounds; pooled 1.0475
 #   3%: 0 of 7 accepted (6 inconclusive, 1 rejected); pooled 1.0303
+# With acceptance only at looks (10, 14, 20, 28, 40, 50, each at 0.01/6;
+# pesq-bench(1), STATISTICS), 2026-12-06, -n 40 -t 20 -- --sandbox off,
+# load 0.8 to 2, start-up 1.96 units: 120 trials in 362 s.
+#   aa: 0 of 40 accepted (40 rejected), median 5 rounds; pooled 0.9995
+#   5%: 40 of 40 accepted (100%), median 10 rounds; pooled 1.0509
+#   3%: 37 of 40 accepted (92.5%; 3 inconclusive), median 14 rounds
+#       when accepted; pooled 1.0297
+# and -n 12 at load 4 (a helper's builds alongside): aa 0 of 12, 5% 12
+# of 12 (median 10 rounds), 3% 7 of 12.
 # A first try at 100 units (120 ms) gave the same picture (aa rejected in
 # 16 and 18 rounds, 5% accepted in 8 and 14, 3% inconclusive) but ran
 # 2.5 minutes a trial of each kind on this loaded machine: too slow for
