@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "attempt/buildcache.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 #include "ledger/repo.h"
 
@@ -97,25 +98,6 @@ buildcache_release(struct buildcache *bc)
 	*bc = (struct buildcache)BUILDCACHE_INIT;
 }
 
-/* mkdir path and its parent, when missing. */
-static int
-make_dir(const char *path)
-{
-	char *parent = xstrdup(path), *slash = strrchr(parent, '/');
-	int r;
-
-	if (slash && slash != parent) {
-		*slash = '\0';
-		if (mkdir(parent, 0777) < 0 && errno != EEXIST) {
-			free(parent);
-			return -1;
-		}
-	}
-	free(parent);
-	r = mkdir(path, 0777);
-	return r < 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* "NAME=abc", malloc'd. */
 static char *
 var(const char *name, const char *a, const char *b, const char *c)
@@ -132,7 +114,7 @@ buildcache_env(const struct buildcache *bc, const char *dir, struct sbuf *err)
 	const char *path = getenv("PATH");
 	char **env, *base;
 
-	if (make_dir(bc->dir) < 0) {
+	if (path_mkdirs(bc->dir) < 0) {
 		sbuf_addf(err, "cannot make '%s': %s", bc->dir,
 			  strerror(errno));
 		return NULL;

@@ -1,8 +1,15 @@
 /*
- * Paths as text: lexical normalisation, shared by the code that compares
- * the paths a compiler, a build or debug information give.
+ * Paths: lexical normalisation, shared by the code that compares the
+ * paths a compiler, a build or debug information give; and making a
+ * directory with its parent.
  */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "base/path.h"
+#include "base/xalloc.h"
 
 void
 path_normalise(char *p)
@@ -27,4 +34,20 @@ path_normalise(char *p)
 	if (out == p && abs)
 		*out++ = '/';
 	*out = '\0';
+}
+
+int
+path_mkdirs(const char *dir)
+{
+	char *p = xstrdup(dir), *s = strrchr(p, '/');
+
+	if (s && s != p) {
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+	}
+	free(p);
+	return mkdir(dir, 0777) < 0 && errno != EEXIST ? -1 : 0;
 }

@@ -9,4 +9,10 @@
  */
 void path_normalise(char *p);
 
+/*
+ * Make the directory dir, and its parent first, when they are missing
+ * (mode 0777 less the umask). Returns 0, or -1 with errno set.
+ */
+int path_mkdirs(const char *dir);
+
 #endif

@@ -12,6 +12,7 @@
 #include "check/diffcheck.h"
 #include "check/fuzz.h"
 #include "ledger/repo.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 
 static const char *const names[] = {
@@ -195,25 +196,6 @@ validate(const struct diffcheck_opt *o, const struct checkrun *cr,
 	return ret;
 }
 
-/* Make dir (and its parent) when missing; 0 or -1. */
-static int
-mkdirs(const char *dir)
-{
-	char *p = xstrdup(dir), *s = strrchr(p, '/');
-	int r;
-
-	if (s && s != p) {
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-	}
-	free(p);
-	r = mkdir(dir, 0777);
-	return r < 0 && errno != EEXIST ? -1 : 0;
-}
-
 void
 diffcheck_run(const struct diffcheck_opt *o, const struct diffcheck_in *in,
 	      struct diffcheck_result *r)
@@ -232,7 +214,7 @@ diffcheck_run(const struct diffcheck_opt *o, const struct diffcheck_in *in,
 	sbuf_addf(&corpus, "%s/corpus/%s", work.buf, enc.buf);
 	sbuf_addf(&seeds, "%s/seeds/%s", work.buf, enc.buf);
 	if ((lock = repo_lock(o->repo, "check")) < 0 ||
-	    mkdirs(work.buf) < 0 || mkdirs(corpus.buf) < 0) {
+	    path_mkdirs(work.buf) < 0 || path_mkdirs(corpus.buf) < 0) {
 		sbuf_addf(&r->reason, "cannot prepare '%s': %s", work.buf,
 			  strerror(errno));
 		goto out;
@@ -247,7 +229,7 @@ diffcheck_run(const struct diffcheck_opt *o, const struct diffcheck_in *in,
 		if (checkrun(&cr, work.buf, cmd.buf, NULL, 4096, &res) == 0)
 			proc_res_release(&res);
 		sbuf_release(&cmd);
-		if (mkdirs(seeds.buf) < 0 ||
+		if (path_mkdirs(seeds.buf) < 0 ||
 		    checkstore_seeds(o->repo, in->base, in->check, seeds.buf,
 				     &r->reason) < 0)
 			goto out;
