@@ -146,6 +146,33 @@ test_expect_success 'a check that never holds is dropped; the candidate is judge
 	test_cmp expect actual
 '
 
+test_expect_success 'a check reply without a check, from the cache the second time, is said as such' '
+	checks_repo r5 &&
+	{
+		reply "Task: write a differential check" \
+			"$FIX/table_find-long.c" &&
+		reply "Task: make the function \`table_find\`" \
+			"$FIX/table_find-long.c"
+	} >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(
+		cd r5 &&
+		git pesq run -v -a 0 --no-sanitize --no-chain -n 1 \
+			-S ../stacks.folded >../out 2>../err &&
+		test_grep "table_find: no differential check: the model.s reply failed: reply has no code block defining .LLVMFuzzerTestOneInput.$" ../err &&
+		# the ledgers and the attempts gone, the cache kept: at the
+		# same base, the same request again
+		git update-ref -d refs/notes/pesq-check &&
+		git update-ref -d refs/notes/pesq &&
+		git for-each-ref --format="delete %(refname)" refs/heads/pesq/table_find/ |
+			git update-ref --stdin &&
+		git pesq run -v -a 0 --no-sanitize --no-chain -n 1 \
+			--base HEAD -S ../stacks.folded >../out 2>../err
+	) &&
+	test_grep "table_find: no differential check: the model.s reply failed: reply has no code block defining .LLVMFuzzerTestOneInput. (a reply from pesq-llm.s cache, for the same request: --no-cache asks again)" err
+'
+
 test_expect_success '--no-differential --no-sanitize: no check asked, none run' '
 	checks_repo r4 &&
 	reply "Task: make the function \`table_find\`" \
