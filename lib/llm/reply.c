@@ -185,6 +185,67 @@ add_trimmed(struct sbuf *out, const char *p, const char *eol, size_t max)
 	sbuf_add(out, p, eol - p);
 }
 
+/* The end of the sentence that starts at p: after ". ", or eol. */
+static const char *
+sentence_end(const char *p, const char *eol)
+{
+	for (; p < eol; p++)
+		if (strchr(".!?", *p) && (p + 1 == eol || p[1] == ' '))
+			return p + 1;
+	return eol;
+}
+
+/* Does the sentence at s only announce the code ("Here's ...")? */
+static int
+is_preamble(const char *s, const char *eol)
+{
+	static const char *const w[] = {
+		"here's ", "here is ", "below is ", "sure", "certainly",
+		"okay", "of course", NULL
+	};
+
+	for (const char *const *k = w; *k; k++)
+		if ((size_t)(eol - s) >= strlen(*k) &&
+		    !strncasecmp(s, *k, strlen(*k)))
+			return 1;
+	return 0;
+}
+
+/*
+ * What a line of prose says, for a commit subject: its first sentence
+ * that is not a preamble ("Here's a faster version of `f`."), else the
+ * first; longer than 72 bytes, cut after a word, with "...".
+ */
+static void
+first_sentence(struct sbuf *out, const char *p, const char *eol)
+{
+	const char *s = p, *e = sentence_end(p, eol), *next;
+
+	while (is_preamble(s, eol) && e < eol &&
+	       (next = e + strspn(e, " ")) < eol) {
+		s = next;
+		e = sentence_end(s, eol);
+	}
+	if (is_preamble(s, eol)) {
+		s = p;
+		e = sentence_end(p, eol);
+	}
+	while (e > s && strchr("*_` \t\r", e[-1]))
+		e--;
+	if (e - s <= 72) {
+		sbuf_add(out, s, (size_t)(e - s));
+		return;
+	}
+	e = s + 69;
+	while (e > s && *e != ' ')
+		e--;
+	if (e == s)
+		for (e = s + 69; e > s && ((unsigned char)*e & 0xc0) == 0x80;)
+			e--;
+	sbuf_add(out, s, (size_t)(e - s));
+	sbuf_adds(out, "...");
+}
+
 void
 reply_summary(const char *text, size_t len, struct sbuf *out)
 {
@@ -224,5 +285,5 @@ reply_summary(const char *text, size_t len, struct sbuf *out)
 		p = eol < end ? eol + 1 : end;
 	}
 	if (first)
-		add_trimmed(out, first, first_eol, 72);
+		first_sentence(out, first, first_eol);
 }

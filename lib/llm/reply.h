@@ -42,8 +42,9 @@ int reply_code(const char *text, size_t len, const char *fn,
  * The summary of a reply, appended to out: the rest of the first line
  * outside code blocks that starts with "Summary:" (any case, markdown
  * emphasis, heading and list marks ignored); failing that the first
- * non-blank line outside code blocks, cut to 72 bytes; failing that
- * nothing.
+ * sentence of the first non-blank line outside code blocks that is not
+ * a preamble ("Here's a faster version of `f`."), cut after a word with
+ * "..." when longer than 72 bytes; failing that nothing.
  */
 void reply_summary(const char *text, size_t len, struct sbuf *out);
 

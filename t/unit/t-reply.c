@@ -77,6 +77,13 @@ main(void)
 		{ "```c\nSummary: inside\n```\nSummary: outside\n", "outside" },
 		{ "\nThe loop now runs backwards.\nSummary\n", "The loop now "
 		  "runs backwards." },
+		{ "Here's a faster version of `f`. It hoists the load. And "
+		  "more.\n```c\nx\n```\n", "It hoists the load." },
+		{ "Sure! Here is the code.\n", "Sure!" },
+		{ "The main costs are the per-character `switch` in the "
+		  "counting loop and the `sprintf` for control characters.\n",
+		  "The main costs are the per-character `switch` in the "
+		  "counting loop..." },
 		{ "```c\nint f;\n```\n", "" },
 		{ "", "" },
 	};
