@@ -70,8 +70,11 @@ test_expect_success 'applied, built, and each item placed' '
 		echo "#include \"util.h\"" &&
 		echo "#include <string.h>" &&
 		echo "#include <limits.h>" &&
-		sed -n "2,3p" r/sum.c &&
-		sed -n "4,\$p" cand &&
+		sed -n "2p" r/sum.c &&
+		# the helpers above the original comment, kept above sum
+		sed -n "4,/^long\$/p" cand | sed "\$d" &&
+		sed -n "3p" r/sum.c &&
+		sed -n "/^long\$/,\$p" cand &&
 		sed -n "14,\$p" r/sum.c
 	} >expect &&
 	test_cmp expect actual &&

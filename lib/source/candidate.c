@@ -565,13 +565,72 @@ include_point(const char *s, size_t off)
 	return sys != off ? sys : at;
 }
 
+/*
+ * The start of the comment block right above pos in s[lo..]: comments
+ * each on lines of their own, no blank line between them and pos; pos
+ * itself when there is none. The start is that of its first line.
+ */
+static size_t
+comment_above(const char *s, size_t lo, size_t pos)
+{
+	size_t at = pos;
+
+	for (;;) {
+		size_t q = at, nl = 0, o, ls;
+
+		while (q > lo && strchr(" \t\r\n", s[q - 1]))
+			nl += s[--q] == '\n';
+		if (nl > 1 || q == lo || (at != pos && nl == 0))
+			break;
+		if (q >= lo + 2 && s[q - 2] == '*' && s[q - 1] == '/') {
+			for (o = q - 2; o > lo && !(s[o - 1] == '/' &&
+						   s[o] == '*'); o--)
+				;
+			if (o == lo)
+				break;
+			o--;
+		} else {
+			for (ls = q; ls > lo && s[ls - 1] != '\n'; ls--)
+				;
+			o = ls + strspn(s + ls, " \t");
+			if (strncmp(s + o, "//", 2))
+				break;
+		}
+		for (ls = o; ls > lo && isblank_(s[ls - 1]) && s[ls - 1] != '\n';
+		     ls--)
+			;
+		if (ls > lo && s[ls - 1] != '\n')
+			break;	/* it ends a line of code */
+		at = ls;
+	}
+	return at;
+}
+
+/* Are s[0..n) and t[0..m) the same but for blanks at their ends? */
+static int
+same_text(const char *s, size_t n, const char *t, size_t m)
+{
+	while (n && isblank_(s[n - 1]))
+		n--;
+	while (m && isblank_(t[m - 1]))
+		m--;
+	return n == m && !memcmp(s, t, n);
+}
+
+/*
+ * The new file: the #include lines of the reply after the file's (see
+ * include_point); the items the reply puts before its target above the
+ * original's comment, that comment kept right above the new definition
+ * (the reply's own copy of it dropped), the definition in place.
+ */
 static void
-splice(struct judge *j, size_t b, size_t e, struct sbuf *out)
+splice(struct judge *j, size_t b, size_t e, size_t target, struct sbuf *out)
 {
 	const struct cand_splice *cs = j->cs;
 	struct sbuf inc = SBUF_INIT, body = SBUF_INIT;
 	const char *word, *arg;
-	size_t an, wn, k, at = b, ins;
+	size_t an, wn, k, at = b, ins, ts = j->it.v[target].start;
+	size_t tb = (size_t)-1, rc, cstart;
 
 	for (size_t i = 0; i < j->it.n; i++) {
 		const struct cand_item *p = &j->it.v[i];
@@ -582,6 +641,8 @@ splice(struct judge *j, size_t b, size_t e, struct sbuf *out)
 			       &arg, &an);
 		if (!is_word(word, wn, "include"))
 			continue;
+		if (ts >= at && ts < p->start)
+			tb = body.len + (ts - at);
 		sbuf_add(&body, j->code + at, p->start - at);
 		at = p->end < e && j->code[p->end] == '\n' ? p->end + 1 :
 			p->end;
@@ -590,15 +651,31 @@ splice(struct judge *j, size_t b, size_t e, struct sbuf *out)
 		    !includes(inc.buf, inc.len, arg + 1, k - 1))
 			sbuf_addf(&inc, "#include %.*s\n", (int)k + 1, arg);
 	}
+	if (tb == (size_t)-1)
+		tb = body.len + (ts - at);
 	sbuf_add(&body, j->code + at, e - at);
 	for (k = 0; k < body.len && isblank_(body.buf[k]); k++)
 		;
 	sbuf_rtrim(&body);
-	ins = include_point(cs->orig, cs->start);
+	rc = comment_above(body.buf, k, tb);
+	cstart = comment_above(cs->orig, 0, cs->start);
+	ins = include_point(cs->orig, cstart);
 	sbuf_add(out, cs->orig, ins);
 	sbuf_add(out, inc.buf, inc.len);
-	sbuf_add(out, cs->orig + ins, cs->start - ins);
-	sbuf_add(out, body.buf + k, body.len - k);
+	sbuf_add(out, cs->orig + ins, cstart - ins);
+	if (rc > k) {
+		size_t n = rc;
+
+		while (n > k && isblank_(body.buf[n - 1]))
+			n--;
+		sbuf_add(out, body.buf + k, n - k);
+		sbuf_adds(out, "\n\n");
+	}
+	sbuf_add(out, cs->orig + cstart, cs->start - cstart);
+	if (same_text(body.buf + rc, tb - rc, cs->orig + cstart,
+		      cs->start - cstart))
+		rc = tb;
+	sbuf_add(out, body.buf + rc, body.len - rc);
 	sbuf_add(out, cs->orig + cs->end, cs->orig_len - cs->end);
 	sbuf_release(&inc);
 	sbuf_release(&body);
@@ -638,7 +715,7 @@ candidate_splice(const struct cand_splice *cs, const char *code,
 		candidate_signature(code + j.it.v[target].start,
 				    j.it.v[target].end -
 				    j.it.v[target].start, sig);
-	splice(&j, b, e, out);
+	splice(&j, b, e, target, out);
 	r = 0;
 done:
 	cand_items_release(&j.it);

@@ -44,7 +44,15 @@ static const struct {
 	  NULL, "long sum(const int*v,int n)",
 	  "#include <stdio.h>\n#include <string.h>\n#include \"util.h\"\n" },
 	{ "sum", "#include <string.h>\nstatic int h1(int x) { return x; }\n" F,
-	  NULL, NULL, "). */\nstatic int h1(int x) { return x; }\n" F },
+	  NULL, NULL, "static int count;\n\nstatic int h1(int x) { return x; }"
+	  "\n\n/* The sum of v[0..n). */\n" F "\n\nint\n" },
+	/* the original's comment stays right above it, once */
+	{ "sum", "static int h1(int x) { return x; }\n\n"
+	  "/* The sum of v[0..n). */\n" F, NULL, NULL,
+	  "static int count;\n\nstatic int h1(int x) { return x; }"
+	  "\n\n/* The sum of v[0..n). */\n" F "\n\nint\n" },
+	{ "sum", "/* The sum of v[0..n). */\n" F, NULL, NULL,
+	  "static int count;\n\n/* The sum of v[0..n). */\n" F "\n\nint\n" },
 	{ "sum", "#include <stdio.h>\n#include <stdio.h>\n" F, NULL, NULL,
 	  "#include <stdio.h>\n#include \"util.h\"\n\n#define" },
 	{ "sum", "typedef struct pair { int a, b; } pair_t;\n"
@@ -52,7 +60,8 @@ static const struct {
 	  "static int (*hook)(int);\nstruct node;\n" F, NULL, NULL,
 	  "enum mode { M_FAST" },
 	{ "sum", "#define SQ(x) ((x) * (x))\n" F "\n#undef SQ\n", NULL, NULL,
-	  "#define SQ(x) ((x) * (x))\n" F "\n#undef SQ\n\nint" },
+	  "#define SQ(x) ((x) * (x))\n\n/* The sum of v[0..n). */\n" F
+	  "\n#undef SQ\n\nint" },
 	{ "sum", "static int h(int);\n" F "\nstatic int h(int x) { return x; }",
 	  "candidate has 'h' (line 3 of the reply) after the body of 'sum': "
 	  "new items go before it", NULL, NULL },
