@@ -4,6 +4,11 @@
 # $subject: its subject line.
 def r3: . * 1000 | round / 1000 | tostring;
 def r4: . * 10000 | round / 10000 | tostring;
+# two significant digits, as printf's %.2g writes them (9.5e-07, 0.00098)
+def g2: if . == 0 then "0" else (log10 | floor) as $e
+  | if $e >= -4 then (. * pow(10; 1 - $e) | round) / pow(10; 1 - $e) | tostring
+    else (. / pow(10; $e) * 10 | round / 10) as $m
+      | "\($m)e-\(-$e | if . < 10 then "0\(.)" else tostring end)" end end;
 def c($code): if $color then "\u001b[\($code)m" + . + "\u001b[m" else . end;
 def key: . + (" " * (10 - length)) | c("1");
 def secs: if . == null then "-"
@@ -104,7 +109,7 @@ def date: if type == "number" and . > 0
        elif .speedup == null then "-" else
        "\(.speedup | r3)x"
        + (if .ci then " (CI \(.ci[0] | r3)-\(.ci[1] | r3))" else "" end)
-       + (if .p != null then ", p \(.p | tostring | .[0:8])" else "" end)
+       + (if .p != null then ", p \(.p | g2)" else "" end)
        + (if .rounds != null then ", \(.rounds) rounds" else "" end)
        + (if .metric then ", " + .metric + " time" else "" end)
        + (if .bench_median then ", medians \(.bench_median.base | r4) s"

@@ -263,6 +263,17 @@ test_expect_success 'show: the counters for information, or why there are none' 
 	test_grep "^verdict    accepted" uncounted
 '
 
+test_expect_success 'show: a small p as printf %.2g writes it' '
+	(
+		cd repo &&
+		c=$(git rev-parse pesq/count_word/1) &&
+		git notes --ref=pesq show $c | grep "\"event\":\"bench\"" |
+		tail -n 1 | jq -c ".bench.p = 9.536743e-07" | put_note $c &&
+		git pesq show count_word/1 >../small
+	) &&
+	test_grep "^bench      1.25x (CI 1.2-1.3), p 9.5e-07, 1 rounds" small
+'
+
 test_expect_success 'usage: -h, bad options, bad values' '
 	(
 		cd repo &&
