@@ -153,7 +153,7 @@ test_expect_success JQ 'git pesq log does not take the lines for attempts' '
 '
 
 test_expect_success 'killed after the ref: the attempt'"'"'s note is whole' '
-	killed_at ref 3 best2 1.2 &&
+	killed_at ref 3 best2 0.75 &&
 	git -C repo rev-parse pesq/best^ >actual &&
 	test_cmp best2 actual &&
 	whole_note fast-3 &&
