@@ -9,6 +9,21 @@ the same code (comments and blanks aside) are judged once.'
 
 . "$TEST_DIRECTORY"/lib-e2e.sh
 
+# two_samples DIR FIRST SECOND: a run on the sample in DIR asking for two
+# samples of table_find, the model answering with the code in FIRST, then
+# SECOND; its table in out, its progress in err.
+two_samples() {
+	new_repo "$1" &&
+	{
+		reply "table_find" "$2" "{\"seq\": 0}" &&
+		reply "table_find" "$3"
+	} >script &&
+	start_fake script &&
+	test_when_finished stop_fake &&
+	(cd "$1" && git pesq run -v -s 2 --no-chain -n 1 -S ../stacks.folded \
+		>../out 2>../err)
+}
+
 test_expect_success 'setup: replies' '
 	sample_replies &&
 	# as slow as the original: the same scan, written another way
@@ -21,15 +36,7 @@ test_expect_success 'setup: replies' '
 '
 
 test_expect_success 'two samples: the faster passing one moves pesq/best, the other keeps its figure' '
-	new_repo r1 &&
-	{
-		reply "table_find" child-slow.c "{\"seq\": 0}" &&
-		reply "table_find" child-fast.c
-	} >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
-	(cd r1 && git pesq run -v -s 2 --no-chain -n 1 -S ../stacks.folded \
-		>../out 2>../err) &&
+	two_samples r1 child-slow.c child-fast.c &&
 	test_grep ! "pesq/best moved" out &&
 	test_grep ! "pesq/best moved" err &&
 	grep "^table_find  *leaf  *1  accepted" out &&
@@ -53,15 +60,7 @@ test_expect_success 'two samples: the faster passing one moves pesq/best, the ot
 '
 
 test_expect_success 'two samples with the same code: judged once, the second a duplicate' '
-	new_repo r2 &&
-	{
-		reply "table_find" child-fast.c "{\"seq\": 0}" &&
-		reply "table_find" child-fast2.c
-	} >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
-	(cd r2 && git pesq run -v -s 2 --no-chain -n 1 -S ../stacks.folded \
-		>../out 2>../err) &&
+	two_samples r2 child-fast.c child-fast2.c &&
 	test_grep "table_find (table_find/2): the same code as table_find/1" err &&
 	grep "^table_find  *leaf  *1  accepted" out &&
 	grep "^table_find  *leaf  *1  rejected" out &&
@@ -75,15 +74,7 @@ test_expect_success 'two samples with the same code: judged once, the second a d
 '
 
 test_expect_success 'two samples both faster: the faster moves pesq/best, the other is said faster on its own' '
-	new_repo r3 &&
-	{
-		reply "table_find" child-first.c "{\"seq\": 0}" &&
-		reply "table_find" child-fast.c
-	} >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
-	(cd r3 && git pesq run -v -s 2 --no-chain -n 1 -S ../stacks.folded \
-		>../out 2>../err) &&
+	two_samples r3 child-first.c child-fast.c &&
 	test_grep "table_find (table_find/1): faster on its own ([0-9.]*x), but table_find/2 was faster still ([0-9.]*x): pesq/best took that one" err &&
 	grep "^table_find  *leaf  *1  accepted" out &&
 	grep "^table_find  *leaf  *1  rejected" out &&
