@@ -18,36 +18,6 @@ static const char *const masq_dirs[] = {
 	"/usr/lib/ccache", "/usr/lib64/ccache", "/usr/lib/ccache/bin", NULL
 };
 
-static int
-executable(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		access(path, X_OK) == 0;
-}
-
-/* Is there an executable `ccache` in a directory of PATH? */
-static int
-on_path(void)
-{
-	const char *path = getenv("PATH"), *p;
-	struct sbuf s = SBUF_INIT;
-	int found = 0;
-
-	for (p = path ? path : ""; *p && !found; ) {
-		size_t n = strcspn(p, ":");
-
-		sbuf_reset(&s);
-		sbuf_add(&s, n ? p : ".", n ? n : 1);
-		sbuf_adds(&s, "/ccache");
-		found = executable(s.buf);
-		p += n + (p[n] == ':');
-	}
-	sbuf_release(&s);
-	return found;
-}
-
 /* The first of masq_dirs with a cc or a gcc in it, or NULL. */
 static const char *
 masquerade(void)
@@ -81,7 +51,7 @@ buildcache_load(git_repository *repo, struct buildcache *bc, struct sbuf *err)
 		sbuf_adds(err, "invalid pesq.ccache: true or false");
 		return -1;
 	}
-	if (!repo || !on || !on_path() || !(m = masquerade()))
+	if (!repo || !on || !path_on_path("ccache") || !(m = masquerade()))
 		return 0;
 	sbuf_addf(&s, "%spesq/ccache", repo_commondir(repo));
 	bc->dir = sbuf_detach(&s, NULL);

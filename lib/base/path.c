@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/path.h"
+#include "base/sbuf.h"
 #include "base/xalloc.h"
 
 void
@@ -50,4 +52,32 @@ path_mkdirs(const char *dir)
 	}
 	free(p);
 	return mkdir(dir, 0777) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int
+path_executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		access(path, X_OK) == 0;
+}
+
+int
+path_on_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	struct sbuf f = SBUF_INIT;
+	int yes = 0;
+
+	for (const char *p = path ? path : ""; *p && !yes;) {
+		size_t n = strcspn(p, ":");
+
+		sbuf_reset(&f);
+		sbuf_addf(&f, "%.*s/%s", n ? (int)n : 1, n ? p : ".", prog);
+		yes = path_executable(f.buf);
+		p += n + (p[n] == ':');
+	}
+	sbuf_release(&f);
+	return yes;
 }

@@ -15,4 +15,10 @@ void path_normalise(char *p);
  */
 int path_mkdirs(const char *dir);
 
+/* Is path a regular file we may execute? */
+int path_executable(const char *path);
+
+/* Is there an executable prog in a directory of $PATH? */
+int path_on_path(const char *prog);
+
 #endif

@@ -13,6 +13,7 @@
 #include "check/sanitize.h"
 #include "attempt/slot.h"
 #include "ledger/repo.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 
 #define HEX_MAX 256		/* input bytes shown in hex */
@@ -25,26 +26,6 @@ checks_result_release(struct checks_result *r)
 	sbuf_release(&r->note);
 	sbuf_release(&r->said);
 	sbuf_release(&r->log);
-}
-
-/* Is prog an executable in $PATH? */
-static int
-have_prog(const char *prog)
-{
-	const char *path = getenv("PATH");
-	struct sbuf f = SBUF_INIT;
-	int yes = 0;
-
-	for (const char *p = path ? path : ""; *p && !yes;) {
-		size_t n = strcspn(p, ":");
-
-		sbuf_reset(&f);
-		sbuf_addf(&f, "%.*s/%s", (int)n, p, prog);
-		yes = access(f.buf, X_OK) == 0;
-		p += n + (p[n] == ':');
-	}
-	sbuf_release(&f);
-	return yes;
 }
 
 static int
@@ -111,7 +92,7 @@ prep(const struct checks_opt *o, const struct jsonl_rec *rec,
 		goto no;
 	}
 	sbuf_setlen(&p->fn, strcspn(p->fn.buf, "."));
-	if (!have_prog("clang") || !have_prog("clang++")) {
+	if (!path_on_path("clang") || !path_on_path("clang++")) {
 		sbuf_adds(why, "clang is not installed (the differential check "
 			  "is built with libFuzzer)");
 		goto no;

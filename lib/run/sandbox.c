@@ -10,6 +10,7 @@
 #include "base/redact.h"
 #include "run/diskwatch.h"
 #include "run/sandbox.h"
+#include "base/path.h"
 #include "base/xalloc.h"
 
 extern char **environ;
@@ -97,15 +98,6 @@ sandbox_program(void)
 	return p && *p ? p : "bwrap";
 }
 
-static int
-executable(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		access(path, X_OK) == 0;
-}
-
 char *
 sandbox_find_measure(void)
 {
@@ -116,7 +108,7 @@ sandbox_find_measure(void)
 	ssize_t n;
 
 	if (env && *env)
-		return executable(env) ? realpath(env, NULL) : NULL;
+		return path_executable(env) ? realpath(env, NULL) : NULL;
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n <= 0)
 		return NULL;
@@ -127,7 +119,7 @@ sandbox_find_measure(void)
 	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 		sbuf_reset(&p);
 		sbuf_addf(&p, "%s%s", self, rel[i]);
-		if (executable(p.buf)) {
+		if (path_executable(p.buf)) {
 			found = realpath(p.buf, NULL);
 			sbuf_release(&p);
 			return found;
