@@ -72,6 +72,13 @@ stop_fake() {
 	:
 }
 
+# start_fake_in_test SCRIPT: start_fake SCRIPT, from within a test, and
+# stop_fake when that test ends.
+start_fake_in_test() {
+	start_fake "$1" &&
+	test_when_finished stop_fake
+}
+
 # reply FN-MATCH FILE [EXTRA]: a script entry answering requests whose body
 # holds FN-MATCH with the code in FILE (EXTRA: more members, as JSON).
 reply() {

@@ -31,8 +31,7 @@ test_expect_success 'accepted parent first, then a child corrected once' '
 		reply "Your version was rejected" child-wrong.c &&
 		reply "Task: make the function \`table_find\`" child-broken.c
 	} >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
+	start_fake_in_test script &&
 	(
 		cd r1 &&
 		snapshot >../before &&
@@ -75,8 +74,7 @@ test_expect_success 'a candidate that changes the output is rejected' '
 	reply "Task: make \`count_word\`" parent-wrong.c >script &&
 	reply "Task: make the function \`table_find\`" parent-wrong.c \
 		>>script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
+	start_fake_in_test script &&
 	(cd r2 && git pesq run -n 1 -a 0 -S ../stacks.folded >../out 2>../err) &&
 	grep "^count_word  *parent  *1  output-differs" out &&
 	git -C r2 rev-parse HEAD >expect &&
@@ -89,8 +87,7 @@ test_expect_success 'an identical candidate is not accepted' '
 	sed -n "/^table_find(/,/^}/p" r3/table.c >same.c &&
 	{ echo long && cat same.c; } >child-same.c &&
 	reply "Task: make the function \`table_find\`" child-same.c >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
+	start_fake_in_test script &&
 	(cd r3 && test_expect_code 1 git pesq run --no-chain -n 1 \
 		-S ../stacks.folded >../out 2>../err) &&
 	test_grep "^git-pesq: table_find: apply: candidate does not change .table_find.$" err &&
@@ -114,8 +111,7 @@ test_expect_success 'kill -9 of git pesq mid-build, then a rerun finishes' '
 		reply "Task: make \`count_word\`" parent-wrong.c &&
 		reply "Task: make the function \`table_find\`" child-wrong.c
 	} >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
+	start_fake_in_test script &&
 	(
 		cd r4 &&
 		snapshot >../before &&
@@ -160,8 +156,7 @@ test_expect_success PERF 'pesq.mk in the project Makefile runs the same loop' '
 		reply "Task: make \`count_word\`" parent-wrong.c &&
 		reply "Task: make the function \`table_find\`" child-wrong.c
 	} >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
+	start_fake_in_test script &&
 	cat >>r5/Makefile <<-EOF &&
 	PESQ_BUILD = make BENCH_WORDS=20000
 	PESQ_BENCH = ./bench.sh

@@ -29,8 +29,7 @@ test_expect_success 'a failed test: its own output is in the correction, then ju
 		reply "Your version was rejected" child-fast.c &&
 		reply "Task: make the function \`table_find\`" child-wrong.c
 	} >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
+	start_fake_in_test script &&
 	(cd r1 && git pesq run -v --no-chain -n 1 -S ../stacks.folded \
 		>../out 2>../err) &&
 	request 2 >/dev/null &&
@@ -57,8 +56,7 @@ test_expect_success 'a crash: the signal is in the correction' '
 		reply "Your version was rejected" child-fast.c &&
 		reply "Task: make the function \`table_find\`" child-abort.c
 	} >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
+	start_fake_in_test script &&
 	(cd r2 && git pesq run --no-chain -n 1 -S ../stacks.folded \
 		>../out 2>../err) &&
 	request 2 >/dev/null &&
@@ -72,8 +70,7 @@ test_expect_success 'a changed output: the first differing line is in the correc
 		reply "Your version was rejected" child-fast.c &&
 		reply "Task: make the function \`table_find\`" child-wrong.c
 	} >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
+	start_fake_in_test script &&
 	(cd r3 && git pesq run --no-chain -n 1 -S ../stacks.folded \
 		>../out 2>../err) &&
 	request 2 >/dev/null &&
@@ -92,8 +89,7 @@ test_expect_success 'a build failure, then a refused splice: both corrected, wit
 		reply "it does not compile" not-it.c &&
 		reply "Task: make the function \`table_find\`" child-broken.c
 	} >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
+	start_fake_in_test script &&
 	(cd r4 && git pesq run -v --no-chain -n 1 -S ../stacks.folded \
 		>../out 2>../err) &&
 	test_grep "table_find (table_find/1): the build failed: correction 1 of 2" err &&
@@ -110,8 +106,7 @@ test_expect_success 'no correction beyond --attempts' '
 		reply "Your version was rejected" child-wrong2.c &&
 		reply "table_find" child-wrong.c
 	} >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
+	start_fake_in_test script &&
 	(cd r5 && git pesq run -a 1 --no-chain -n 1 -S ../stacks.folded \
 		>../out 2>../err) &&
 	jq -s length fake.log >n &&
@@ -146,8 +141,7 @@ test_expect_success 'a parent that calls its child once per call is skipped, and
 		git commit -q -a -m "count_word: once"
 	) &&
 	reply "table_find" child-fast.c >script &&
-	start_fake script &&
-	test_when_finished stop_fake &&
+	start_fake_in_test script &&
 	(cd r6 && git pesq run -v -n 1 -a 0 -S ../stacks.folded \
 		>../out 2>../err) &&
 	test_grep "targets: count_word skipped, calls table_find once per call" err &&
