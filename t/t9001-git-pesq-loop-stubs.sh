@@ -9,26 +9,19 @@ filters (t9002 runs those).'
 
 test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
 
+. "$TEST_DIRECTORY"/lib-stubs.sh
+
 PATH=$SRC_ROOT/t/fixtures/loop-stubs:$PATH
 STUB_HOT=$HOME/hot.jsonl STUB_REPLIES=$HOME/replies STUB_LOG=$HOME/log
 export STUB_HOT STUB_REPLIES STUB_LOG
 
 # new_repo NAME: a repository with two sources, a dirty file and a staged one.
 new_repo() {
-	git init -q "$1" &&
+	stub_repo "$1" parent child &&
 	(
 		cd "$1" &&
-		echo "int parent(void);" >parent.c &&
-		echo "int child(void);" >child.c &&
-		git add . &&
-		git commit -q -m base &&
 		echo staged >staged.t && git add staged.t &&
-		echo dirty >>child.c &&
-		git config pesq.bench true &&
-		git config pesq.build true &&
-		# no stand-ins for the checks (t9020 tests them)
-		git config pesq.sanitize false &&
-		git config pesq.differential false
+		echo dirty >>child.c
 	) &&
 	rm -rf replies log.* && mkdir replies
 }

@@ -12,6 +12,7 @@ them. The filters but pesq-llm are the stand-ins of t/fixtures/loop-stubs.'
 test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
 
 . "$TEST_DIRECTORY"/lib-llm.sh
+. "$TEST_DIRECTORY"/lib-stubs.sh
 
 PATH=$SRC_ROOT/t/fixtures/loop-stubs:$PATH
 STUB_HOT=$HOME/hot.jsonl STUB_REPLIES=$HOME/replies STUB_LOG=$HOME/log
@@ -19,18 +20,7 @@ export STUB_HOT STUB_REPLIES STUB_LOG
 
 # new_repo NAME: a repository with a parent and a child function.
 new_repo() {
-	git init -q "$1" &&
-	(
-		cd "$1" &&
-		echo "int parent(void);" >parent.c &&
-		echo "int child(void);" >child.c &&
-		git add . &&
-		git commit -q -m base &&
-		git config pesq.bench true &&
-		git config pesq.build true &&
-		git config pesq.sanitize false &&
-		git config pesq.differential false
-	) &&
+	stub_repo "$1" parent child &&
 	rm -rf replies log.* && mkdir replies
 }
 

@@ -10,6 +10,8 @@ attempts and the final A/B alike.'
 
 test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
 
+. "$TEST_DIRECTORY"/lib-stubs.sh
+
 PATH=$SRC_ROOT/t/fixtures/loop-stubs:$PATH
 STUB_HOT=$HOME/hot.jsonl STUB_REPLIES=$HOME/replies STUB_LOG=$HOME/log
 export STUB_HOT STUB_REPLIES STUB_LOG
@@ -18,17 +20,7 @@ export STUB_HOT STUB_REPLIES STUB_LOG
 # both an attempt and the final A/B run pesq-bench.
 fresh() {
 	rm -rf r replies log.* && mkdir replies &&
-	git init -q r &&
-	(
-		cd r &&
-		echo "int child(void);" >child.c &&
-		git add . &&
-		git commit -q -m base &&
-		git config pesq.bench true &&
-		git config pesq.build true &&
-		git config pesq.sanitize false &&
-		git config pesq.differential false
-	) &&
+	stub_repo r child &&
 	printf "%s\n" "FAST child" >replies/child
 }
 

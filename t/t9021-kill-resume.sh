@@ -15,6 +15,7 @@ table; fail-note: the note of a failed request written).'
 test_have_prereq JQ || { skip_all='jq is missing'; test_done; }
 
 . "$TEST_DIRECTORY"/lib-llm.sh
+. "$TEST_DIRECTORY"/lib-stubs.sh
 
 STUB_HOT=$HOME/hot.jsonl STUB_LOG=$HOME/log
 export STUB_HOT STUB_LOG
@@ -28,20 +29,9 @@ reply() {
 
 # new_repo NAME: a repository with a parent and a child function.
 new_repo() {
-	git init -q "$1" &&
-	(
-		cd "$1" &&
-		echo "int parent(void);" >parent.c &&
-		echo "int child(void);" >child.c &&
-		git add . &&
-		git commit -q -m base &&
-		git config pesq.bench true &&
-		git config pesq.build true &&
-		git config pesq.sanitize false &&
-		git config pesq.differential false &&
-		git config pesq.provider openai &&
-		git config pesq.model m
-	)
+	stub_repo "$1" parent child &&
+	git -C "$1" config pesq.provider openai &&
+	git -C "$1" config pesq.model m
 }
 
 # ledger DIR: the ledger of DIR without what differs between two runs
