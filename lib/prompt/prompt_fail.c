@@ -12,32 +12,16 @@
 /* A log shown is its last LOG_MAX bytes (less under a small budget). */
 #define LOG_MAX 3000
 
-/* The name of signal n (Linux numbers), or NULL. */
-static const char *
-signame(long long n)
-{
-	static const char *const name[] = {
-		NULL, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP",
-		"SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1",
-		"SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM",
-		"SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP",
-		"SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ",
-		"SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR",
-		"SIGSYS",
-	};
-
-	return n > 0 && n < (long long)(sizeof(name) / sizeof(*name)) ?
-		name[n] : NULL;
-}
-
 /* " (killed by SIGABRT: status 134)" for a status of 128 + a signal. */
 static void
 add_signal(struct sbuf *f, const char *who, long long status)
 {
-	const char *s = status > 128 ? signame(status - 128) : NULL;
+	/* libc's abbreviation ("ABRT"), NULL for no signal it knows */
+	const char *s = status > 128 && status < 128 + 65 ?
+		sigabbrev_np((int)(status - 128)) : NULL;
 
 	if (s)
-		sbuf_addf(f, "\n\n%s was killed by %s (exit status %lld).",
+		sbuf_addf(f, "\n\n%s was killed by SIG%s (exit status %lld).",
 			  who, s, status);
 }
 
