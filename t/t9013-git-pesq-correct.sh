@@ -15,6 +15,24 @@ request() {
 		/^Task: / { k++ } k == n' >request.$1
 }
 
+# correction_script FILE: a fake-llm script answering table_find's first
+# request with the code in FILE and its correction with child-fast.c.
+correction_script() {
+	{
+		reply "Your version was rejected" child-fast.c &&
+		reply "Task: make the function \`table_find\`" "$1"
+	} >script
+}
+
+# run_once DIR [OPTION...]: git pesq run OPTION... --no-chain -n 1 in DIR
+# with the sample's stacks, the model played by fake-llm from script;
+# its output in out and err.
+run_once() {
+	start_fake_in_test script &&
+	(cd "$1" && shift && git pesq run "$@" --no-chain -n 1 \
+		-S ../stacks.folded >../out 2>../err)
+}
+
 test_expect_success 'setup: replies' '
 	sample_replies &&
 	printf "long\ntable_find(const struct table *t, const char *w)\n{\n\treturn t == NULL && w == NULL ? 0 : -1;\n}\n" >child-wrong.c &&
@@ -25,13 +43,8 @@ test_expect_success 'setup: replies' '
 test_expect_success 'a failed test: its own output is in the correction, then judged again' '
 	new_repo r1 &&
 	git -C r1 config pesq.test "make test" &&
-	{
-		reply "Your version was rejected" child-fast.c &&
-		reply "Task: make the function \`table_find\`" child-wrong.c
-	} >script &&
-	start_fake_in_test script &&
-	(cd r1 && git pesq run -v --no-chain -n 1 -S ../stacks.folded \
-		>../out 2>../err) &&
+	correction_script child-wrong.c &&
+	run_once r1 -v &&
 	request 2 >/dev/null &&
 	test_grep "it compiles, but the tests fail" request.2 &&
 	test_grep "The verdict says: the test command exited with status" request.2 &&
@@ -52,13 +65,8 @@ test_expect_success 'a failed test: its own output is in the correction, then ju
 test_expect_success 'a crash: the signal is in the correction' '
 	new_repo r2 &&
 	git -C r2 config pesq.test "./wordfreq -n 5 test/in.txt" &&
-	{
-		reply "Your version was rejected" child-fast.c &&
-		reply "Task: make the function \`table_find\`" child-abort.c
-	} >script &&
-	start_fake_in_test script &&
-	(cd r2 && git pesq run --no-chain -n 1 -S ../stacks.folded \
-		>../out 2>../err) &&
+	correction_script child-abort.c &&
+	run_once r2 &&
 	request 2 >/dev/null &&
 	test_grep "The test command was killed by SIGABRT (exit status 134)" request.2 &&
 	grep "^table_find  *leaf  *2  " out
@@ -66,13 +74,8 @@ test_expect_success 'a crash: the signal is in the correction' '
 
 test_expect_success 'a changed output: the first differing line is in the correction' '
 	new_repo r3 &&
-	{
-		reply "Your version was rejected" child-fast.c &&
-		reply "Task: make the function \`table_find\`" child-wrong.c
-	} >script &&
-	start_fake_in_test script &&
-	(cd r3 && git pesq run --no-chain -n 1 -S ../stacks.folded \
-		>../out 2>../err) &&
+	correction_script child-wrong.c &&
+	run_once r3 &&
 	request 2 >/dev/null &&
 	test_grep "the program.s output changed" request.2 &&
 	test_grep "The first line of the output that differs is line 1" request.2 &&
@@ -89,9 +92,7 @@ test_expect_success 'a build failure, then a refused splice: both corrected, wit
 		reply "it does not compile" not-it.c &&
 		reply "Task: make the function \`table_find\`" child-broken.c
 	} >script &&
-	start_fake_in_test script &&
-	(cd r4 && git pesq run -v --no-chain -n 1 -S ../stacks.folded \
-		>../out 2>../err) &&
+	run_once r4 -v &&
 	test_grep "table_find (table_find/1): the build failed: correction 1 of 2" err &&
 	test_grep "table_find.*: the splice was refused: correction 2 of 2" err &&
 	request 3 >/dev/null &&
@@ -106,9 +107,7 @@ test_expect_success 'no correction beyond --attempts' '
 		reply "Your version was rejected" child-wrong2.c &&
 		reply "table_find" child-wrong.c
 	} >script &&
-	start_fake_in_test script &&
-	(cd r5 && git pesq run -a 1 --no-chain -n 1 -S ../stacks.folded \
-		>../out 2>../err) &&
+	run_once r5 -a 1 &&
 	jq -s length fake.log >n &&
 	echo 2 >expect && test_cmp expect n &&
 	grep "^table_find  *leaf  *2  output-differs" out
