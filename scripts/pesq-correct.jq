@@ -4,9 +4,11 @@
 #
 # --argjson attempts N: the corrections a candidate may get (its tries,
 # loop.tries from pesq-tally.jq, are 1 + the corrections so far).
-# --arg want need|done: "need" writes the records to correct, each made
-# ready for pesq-prompt; "done" writes the others (each record is in
-# exactly one of the two).
+# --arg want need|done|say: "need" writes the records to correct, each
+# made ready for pesq-prompt; "done" writes the others (each record is in
+# exactly one of the two); "say" writes, for each record to correct, its
+# attempt's id, a tab, and what failed and which correction comes, for
+# people.
 #
 # A candidate is corrected after every failure that is its own: a splice
 # pesq-apply refused (an error at stage apply, while the record has the
@@ -41,6 +43,22 @@ def ready:
 		| del(.error, .build, .test, .bench, .checks)
 	else . end;
 
+# What failed, for people, of a record made ready.
+def what: (verdict) as $v | (reason // "") as $r
+	| if $v == "refused" then "the splice was refused"
+	  elif (.build | type) == "object" and .build.ok == false
+	      or $v == "build-failed" then "the build failed"
+	  elif $v == "test-failed" then
+	      if $r | test("timed out") then "the tests timed out"
+	      else "the tests failed" end
+	  elif $v == "output-differs" then "the output differs"
+	  elif $v == "unsafe" then "a sanitizer reported an error"
+	  elif $v == "differs" then "the differential check found a difference"
+	  elif $r | test("timed out") then "the benchmark timed out"
+	  else "the benchmark failed" end;
+
 (failed and ((.loop.tries // 1) <= $attempts)) as $need
 | if $want == "need" then (select($need) | ready)
+  elif $want == "say" then (select($need) | ready
+	| "\(.attempt.id // "")\t\(what): correction \(.loop.tries // 1) of \($attempts)")
   else select($need | not) end
