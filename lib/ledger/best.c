@@ -23,13 +23,9 @@ pesq_trailers(const char *msg, struct sbuf *out)
 	}
 }
 
-/*
- * Is cur the squashed commit of attempt on base, made by a run that was
- * cut short before it wrote its notes? Then a rerun finds it done.
- */
-static int
-done_already(git_repository *repo, const git_oid *cur, const git_oid *attempt,
-	     const git_oid *base)
+int
+best_made_from(git_repository *repo, const git_oid *cur, const git_oid *attempt,
+	       const git_oid *base)
 {
 	git_commit *c = NULL, *a = NULL;
 	struct sbuf t = SBUF_INIT;
@@ -102,7 +98,7 @@ best_prepare(git_repository *repo, const struct best_step *s, git_oid *out,
 
 	if (repo_ref_get(repo, BEST_REF, &cur) == 0 &&
 	    !git_oid_equal(&cur, s->base)) {
-		if (done_already(repo, &cur, s->attempt, s->base)) {
+		if (best_made_from(repo, &cur, s->attempt, s->base)) {
 			git_oid_cpy(out, &cur);
 			return note_once(repo, &cur, s, err) < 0 ? -1 : 2;
 		}

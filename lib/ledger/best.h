@@ -53,4 +53,11 @@ int best_prepare(git_repository *repo, const struct best_step *s,
 int best_move(git_repository *repo, const struct best_step *s,
 	      const git_oid *to, struct sbuf *err);
 
+/*
+ * Is c the commit best_prepare makes for attempt on base: one parent,
+ * base; attempt's tree; a "Pesq-Commit: <attempt>" trailer?
+ */
+int best_made_from(git_repository *repo, const git_oid *c,
+		   const git_oid *attempt, const git_oid *base);
+
 #endif

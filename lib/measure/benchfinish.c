@@ -47,27 +47,6 @@ member_of(const struct sbuf *note, const char *event, const char *id,
 	jsonl_rec_release(&r);
 }
 
-/*
- * Is c a commit pesq-bench made for pesq/best from attempt on base: one
- * parent, base; the attempt's tree?
- */
-static int
-made_from(git_repository *repo, const git_oid *c, const git_oid *attempt,
-	  const git_oid *base)
-{
-	git_commit *x = NULL, *a = NULL;
-	int yes;
-
-	yes = git_commit_lookup(&x, repo, c) == 0 &&
-	      git_commit_lookup(&a, repo, attempt) == 0 &&
-	      git_commit_parentcount(x) == 1 &&
-	      git_oid_equal(git_commit_parent_id(x, 0), base) &&
-	      git_oid_equal(git_commit_tree_id(x), git_commit_tree_id(a));
-	git_commit_free(x);
-	git_commit_free(a);
-	return yes;
-}
-
 int
 benchfinish(git_repository *repo, const struct jsonl_rec *rec, const char *id,
 	    struct bench_result *r)
@@ -93,7 +72,7 @@ benchfinish(git_repository *repo, const struct jsonl_rec *rec, const char *id,
 	sbuf_reset(&s);
 	if (!jsonl_path_str(&line, "best", &s) ||
 	    git_oid_fromstrn(&best, s.buf, s.len) < 0 ||
-	    !made_from(repo, &best, &commit, &base))
+	    !best_made_from(repo, &best, &commit, &base))
 		goto out;
 	if (repo_ref_get(repo, BEST_REF, &cur) == 0 &&
 	    !git_oid_equal(&cur, &base))
